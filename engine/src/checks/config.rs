@@ -1,0 +1,1 @@
+use super::Check; pub(super) const CHECKS: &[Check] = &[];

@@ -1,0 +1,13 @@
+//! Rampart's engine: collect an AWS account into a typed [`inventory::Inventory`], judge it
+//! with pure [`checks`], and score the result. No web code lives here.
+
+pub mod checks;
+pub mod collect;
+// pub mod filter_pattern;
+pub mod inventory;
+pub mod report;
+pub mod score;
+pub mod types;
+
+pub use checks::{Finding, Severity, Status};
+pub use inventory::Inventory;
