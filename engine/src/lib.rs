@@ -3,10 +3,12 @@
 
 pub mod checks;
 pub mod collect;
-// pub mod filter_pattern;
+pub mod demo;
+pub mod filter_pattern;
 pub mod inventory;
 pub mod report;
 pub mod score;
+pub mod testing;
 pub mod types;
 
 pub use checks::{Finding, Severity, Status};

@@ -49,7 +49,9 @@ pub fn summarize(findings: &[Finding]) -> Summary {
             Status::Error => s.errors += 1,
         }
         if f.status != Status::Error {
-            let e = per_check.entry(f.check_id.as_str()).or_insert((f.severity, 0, 0));
+            let e = per_check
+                .entry(f.check_id.as_str())
+                .or_insert((f.severity, 0, 0));
             if f.status == Status::Pass {
                 e.1 += 1;
             } else {
@@ -107,15 +109,24 @@ mod tests {
 
     #[test]
     fn critical_failures_weigh_more_than_low_ones() {
-        let crit_fail = [finding("a", Severity::Critical, Status::Fail), finding("b", Severity::Low, Status::Pass)];
-        let low_fail = [finding("a", Severity::Critical, Status::Pass), finding("b", Severity::Low, Status::Fail)];
+        let crit_fail = [
+            finding("a", Severity::Critical, Status::Fail),
+            finding("b", Severity::Low, Status::Pass),
+        ];
+        let low_fail = [
+            finding("a", Severity::Critical, Status::Pass),
+            finding("b", Severity::Low, Status::Fail),
+        ];
         assert!(summarize(&crit_fail).score < summarize(&low_fail).score);
         assert_eq!(summarize(&low_fail).score, Some(90.9));
     }
 
     #[test]
     fn errors_are_counted_apart_and_never_as_passes() {
-        let f = [finding("a", Severity::High, Status::Fail), finding("b", Severity::High, Status::Error)];
+        let f = [
+            finding("a", Severity::High, Status::Fail),
+            finding("b", Severity::High, Status::Error),
+        ];
         let s = summarize(&f);
         assert_eq!(s.score, Some(0.0));
         assert_eq!(s.errors, 1);
@@ -133,6 +144,9 @@ mod tests {
             finding("a", Severity::Medium, Status::Fail),
         ];
         assert_eq!(summarize(&f).score, Some(75.0));
-        assert_eq!(summarize(&f).failed_by_severity.get(&Severity::Medium), Some(&1));
+        assert_eq!(
+            summarize(&f).failed_by_severity.get(&Severity::Medium),
+            Some(&1)
+        );
     }
 }

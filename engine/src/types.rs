@@ -153,7 +153,12 @@ mod tests {
 
     #[test]
     fn region_names_follow_the_aws_shape() {
-        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-5"] {
+        for ok in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "ap-southeast-5",
+        ] {
             assert!(Region::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", "us-east", "US-EAST-1", "us--1", "east-1", "us-east-1a"] {
@@ -178,7 +183,9 @@ mod tests {
         assert!(serde_json::from_str::<AccountId>("\"123\"").is_err());
         assert!(serde_json::from_str::<Region>("\"mars-1\"").is_err());
         assert_eq!(
-            serde_json::from_str::<Region>("\"eu-west-1\"").unwrap().as_str(),
+            serde_json::from_str::<Region>("\"eu-west-1\"")
+                .unwrap()
+                .as_str(),
             "eu-west-1"
         );
     }

@@ -1,1 +1,29 @@
-fn main() {}
+//! The `rampart` binary: command-line interface now, web server later. Parses arguments,
+//! calls the engine, prints results. Exit codes are part of the interface (see README).
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    cli::init_tracing(args.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("rampart: starting the async runtime: {e}");
+            return ExitCode::from(cli::EXIT_FAILED);
+        }
+    };
+    match runtime.block_on(cli::run(args)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("rampart: {e:#}");
+            ExitCode::from(cli::EXIT_FAILED)
+        }
+    }
+}

@@ -12,7 +12,7 @@ mod config;
 mod iam;
 mod kms;
 mod logs;
-// pub mod monitoring_spec;
+pub mod monitoring_spec;
 mod policy;
 mod s3;
 
@@ -172,18 +172,41 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn pass(resource_type: &'static str, resource_arn: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn pass(
+        resource_type: &'static str,
+        resource_arn: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Status::Pass, resource_type, resource_arn, message)
     }
-    pub fn fail(resource_type: &'static str, resource_arn: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn fail(
+        resource_type: &'static str,
+        resource_arn: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Status::Fail, resource_type, resource_arn, message)
     }
     /// The data behind this verdict could not be collected.
-    pub fn error(resource_type: &'static str, resource_arn: impl Into<String>, what: &str, err: &FetchError) -> Self {
-        Self::new(Status::Error, resource_type, resource_arn, format!("could not read {what}: {err}"))
-            .with_evidence(serde_json::json!({ "error_code": err.code, "error_message": err.message }))
+    pub fn error(
+        resource_type: &'static str,
+        resource_arn: impl Into<String>,
+        what: &str,
+        err: &FetchError,
+    ) -> Self {
+        Self::new(
+            Status::Error,
+            resource_type,
+            resource_arn,
+            format!("could not read {what}: {err}"),
+        )
+        .with_evidence(serde_json::json!({ "error_code": err.code, "error_message": err.message }))
     }
-    pub fn new(status: Status, resource_type: &'static str, resource_arn: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        status: Status,
+        resource_type: &'static str,
+        resource_arn: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             region: None,
@@ -193,7 +216,12 @@ impl Outcome {
             evidence: serde_json::Value::Null,
         }
     }
-    pub fn pass_if(ok: bool, resource_type: &'static str, resource_arn: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn pass_if(
+        ok: bool,
+        resource_type: &'static str,
+        resource_arn: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         let status = if ok { Status::Pass } else { Status::Fail };
         Self::new(status, resource_type, resource_arn, message)
     }
@@ -252,7 +280,9 @@ impl CheckMeta {
     }
 
     pub fn maps_to(&self, framework: Framework) -> bool {
-        self.compliance.iter().any(|(f, ids)| *f == framework && !ids.is_empty())
+        self.compliance
+            .iter()
+            .any(|(f, ids)| *f == framework && !ids.is_empty())
     }
 }
 
@@ -262,7 +292,11 @@ pub fn evaluate(inventory: &Inventory, now: DateTime<Utc>) -> Vec<Finding> {
     evaluate_checks(&registry(), inventory, now)
 }
 
-pub fn evaluate_checks(checks: &[Check], inventory: &Inventory, now: DateTime<Utc>) -> Vec<Finding> {
+pub fn evaluate_checks(
+    checks: &[Check],
+    inventory: &Inventory,
+    now: DateTime<Utc>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for check in checks {
         if !service_collected(inventory, check.meta.service) {
@@ -303,12 +337,18 @@ fn service_collected(inv: &Inventory, service: Service) -> bool {
 }
 
 /// A required piece of the inventory was not collected at all (service not scanned).
-pub(crate) fn not_collected(resource_type: &'static str, arn: impl Into<String>, what: &str) -> Outcome {
+pub(crate) fn not_collected(
+    resource_type: &'static str,
+    arn: impl Into<String>,
+    what: &str,
+) -> Outcome {
     Outcome::new(
         Status::Error,
         resource_type,
         arn,
-        format!("{what} was not collected in this scan; include its service to evaluate this check"),
+        format!(
+            "{what} was not collected in this scan; include its service to evaluate this check"
+        ),
     )
 }
 
@@ -328,8 +368,16 @@ mod tests {
         let mut seen = HashSet::new();
         for c in &checks {
             assert!(seen.insert(c.meta.id), "duplicate id {}", c.meta.id);
-            assert!(!c.meta.title.is_empty() && !c.meta.rationale.is_empty(), "{}", c.meta.id);
-            assert!(!c.meta.remediation.cli.is_empty(), "{} has no CLI remediation", c.meta.id);
+            assert!(
+                !c.meta.title.is_empty() && !c.meta.rationale.is_empty(),
+                "{}",
+                c.meta.id
+            );
+            assert!(
+                !c.meta.remediation.cli.is_empty(),
+                "{} has no CLI remediation",
+                c.meta.id
+            );
             assert!(!c.meta.remediation.console.is_empty(), "{}", c.meta.id);
         }
     }

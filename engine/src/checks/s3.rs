@@ -1,1 +1,2 @@
-use super::Check; pub(super) const CHECKS: &[Check] = &[];
+use super::Check;
+pub(super) const CHECKS: &[Check] = &[];

@@ -3,8 +3,8 @@
 
 use super::{Ctx, client};
 use crate::inventory::{
-    AdvancedEventSelector, CloudTrailInventory, DataResource, EventSelector, EventSelectors, Fetched,
-    FieldSelector, Service, Trail, TrailStatus,
+    AdvancedEventSelector, CloudTrailInventory, DataResource, EventSelector, EventSelectors,
+    Fetched, FieldSelector, Service, Trail, TrailStatus,
 };
 use crate::types::Region;
 use std::collections::BTreeMap;
@@ -36,26 +36,41 @@ pub(crate) async fn collect(ctx: &Ctx, regions: &[Region]) -> CloudTrailInventor
         .into_iter()
         .flatten()
         .collect();
-    CloudTrailInventory { regions: per_region, trails }
+    CloudTrailInventory {
+        regions: per_region,
+        trails,
+    }
 }
 
 async fn describe(ctx: &Ctx, region: Region) -> Fetched<Vec<aws_sdk_cloudtrail::types::Trail>> {
     let ct = client!(aws_sdk_cloudtrail, ctx, &region);
     let out = ctx
         .call(S, Some(&region), "DescribeTrails", None, async {
-            ct.describe_trails().include_shadow_trails(true).send().await
+            ct.describe_trails()
+                .include_shadow_trails(true)
+                .send()
+                .await
         })
         .await?;
     Ok(out.trail_list().to_vec())
 }
 
-async fn detail(ctx: &Ctx, t: aws_sdk_cloudtrail::types::Trail, scanned: &[Region]) -> Option<Trail> {
+async fn detail(
+    ctx: &Ctx,
+    t: aws_sdk_cloudtrail::types::Trail,
+    scanned: &[Region],
+) -> Option<Trail> {
     let arn = t.trail_arn()?.to_owned();
-    let home_region = t.home_region().and_then(|r| Region::parse(r).ok()).or_else(|| scanned.first().cloned())?;
+    let home_region = t
+        .home_region()
+        .and_then(|r| Region::parse(r).ok())
+        .or_else(|| scanned.first().cloned())?;
     let ct = client!(aws_sdk_cloudtrail, ctx, &home_region);
     let r = Some(&home_region);
     let (status, selectors) = tokio::join!(
-        ctx.call(S, r, "GetTrailStatus", Some(&arn), async { ct.get_trail_status().name(&arn).send().await }),
+        ctx.call(S, r, "GetTrailStatus", Some(&arn), async {
+            ct.get_trail_status().name(&arn).send().await
+        }),
         ctx.call(S, r, "GetEventSelectors", Some(&arn), async {
             ct.get_event_selectors().trail_name(&arn).send().await
         }),
@@ -73,7 +88,10 @@ async fn detail(ctx: &Ctx, t: aws_sdk_cloudtrail::types::Trail, scanned: &[Regio
         cloudwatch_logs_role_arn: t.cloud_watch_logs_role_arn().map(str::to_owned),
         status: status.map(|s| TrailStatus {
             is_logging: s.is_logging().unwrap_or(false),
-            latest_delivery_error: s.latest_delivery_error().filter(|e| !e.is_empty()).map(str::to_owned),
+            latest_delivery_error: s
+                .latest_delivery_error()
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned),
             latest_cloudwatch_logs_delivery_error: s
                 .latest_cloud_watch_logs_delivery_error()
                 .filter(|e| !e.is_empty())
@@ -84,7 +102,10 @@ async fn detail(ctx: &Ctx, t: aws_sdk_cloudtrail::types::Trail, scanned: &[Regio
                 .event_selectors()
                 .iter()
                 .map(|e| EventSelector {
-                    read_write_type: e.read_write_type().map(|t| t.as_str().to_owned()).unwrap_or_else(|| "All".into()),
+                    read_write_type: e
+                        .read_write_type()
+                        .map(|t| t.as_str().to_owned())
+                        .unwrap_or_else(|| "All".into()),
                     include_management_events: e.include_management_events().unwrap_or(true),
                     exclude_management_event_sources: e.exclude_management_event_sources().to_vec(),
                     data_resources: e

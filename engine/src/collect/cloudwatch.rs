@@ -2,7 +2,9 @@
 //! can be followed to a real subscriber.
 
 use super::{Ctx, client};
-use crate::inventory::{Alarm, CloudWatchRegion, Fetched, MetricRef, Regional, Service, Subscription};
+use crate::inventory::{
+    Alarm, CloudWatchRegion, Fetched, MetricRef, Regional, Service, Subscription,
+};
 use crate::types::Region;
 
 const S: Service = Service::CloudWatch;
@@ -18,10 +20,19 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<CloudWatchRegion> {
     let r = Some(&region);
     let (alarms, subscriptions) = tokio::join!(
         ctx.call(S, r, "DescribeAlarms", None, async {
-            cw.describe_alarms().into_paginator().send().try_collect().await
+            cw.describe_alarms()
+                .into_paginator()
+                .send()
+                .try_collect()
+                .await
         }),
         ctx.call(S, r, "sns:ListSubscriptions", None, async {
-            sns.list_subscriptions().into_paginator().items().send().try_collect().await
+            sns.list_subscriptions()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
         }),
     );
     Ok(CloudWatchRegion {
@@ -32,7 +43,10 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<CloudWatchRegion> {
                 name: a.alarm_name().unwrap_or_default().to_owned(),
                 arn: a.alarm_arn().unwrap_or_default().to_owned(),
                 metric: match (a.namespace(), a.metric_name()) {
-                    (Some(ns), Some(name)) => Some(MetricRef { namespace: ns.to_owned(), name: name.to_owned() }),
+                    (Some(ns), Some(name)) => Some(MetricRef {
+                        namespace: ns.to_owned(),
+                        name: name.to_owned(),
+                    }),
                     _ => None,
                 },
                 actions_enabled: a.actions_enabled().unwrap_or(true),

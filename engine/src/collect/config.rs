@@ -21,7 +21,9 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<ConfigRegion> {
         ctx.call(S, r, "DescribeConfigurationRecorderStatus", None, async {
             cfg.describe_configuration_recorder_status().send().await
         }),
-        ctx.call(S, r, "DescribeDeliveryChannels", None, async { cfg.describe_delivery_channels().send().await }),
+        ctx.call(S, r, "DescribeDeliveryChannels", None, async {
+            cfg.describe_delivery_channels().send().await
+        }),
     );
     let statuses = statuses?;
     Ok(ConfigRegion {
@@ -38,12 +40,20 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<ConfigRegion> {
                 Recorder {
                     role_arn: rec.role_arn().map(str::to_owned),
                     all_supported: group.is_some_and(|g| g.all_supported()),
-                    include_global_resource_types: group.is_some_and(|g| g.include_global_resource_types()),
+                    include_global_resource_types: group
+                        .is_some_and(|g| g.include_global_resource_types()),
                     resource_types: group
-                        .map(|g| g.resource_types().iter().map(|t| t.as_str().to_owned()).collect())
+                        .map(|g| {
+                            g.resource_types()
+                                .iter()
+                                .map(|t| t.as_str().to_owned())
+                                .collect()
+                        })
                         .unwrap_or_default(),
                     recording: status.is_some_and(|s| s.recording()),
-                    last_status: status.and_then(|s| s.last_status()).map(|s| s.as_str().to_owned()),
+                    last_status: status
+                        .and_then(|s| s.last_status())
+                        .map(|s| s.as_str().to_owned()),
                     last_error_code: status.and_then(|s| s.last_error_code()).map(str::to_owned),
                     name,
                 }

@@ -36,14 +36,22 @@ impl Intercept for CallCounter {
 /// resolve, so the account prefix is removed again before signing; the account id still
 /// travels in the `x-amz-account-id` header.
 #[derive(Debug, Clone)]
-pub(crate) struct StripAccountHostPrefix {
+pub struct StripAccountHostPrefix {
     pub(crate) account_id: String,
 }
 
 impl StripAccountHostPrefix {
+    pub fn new(account_id: &str) -> Self {
+        Self {
+            account_id: account_id.to_owned(),
+        }
+    }
+
     fn rewrite(&self, uri: &str) -> Option<String> {
         let (scheme, rest) = uri.split_once("://")?;
-        let stripped = rest.strip_prefix(self.account_id.as_str())?.strip_prefix('.')?;
+        let stripped = rest
+            .strip_prefix(self.account_id.as_str())?
+            .strip_prefix('.')?;
         Some(format!("{scheme}://{stripped}"))
     }
 }
@@ -73,9 +81,14 @@ mod tests {
 
     #[test]
     fn account_prefix_is_removed_from_the_host_only() {
-        let fix = StripAccountHostPrefix { account_id: "123456789012".into() };
+        let fix = StripAccountHostPrefix {
+            account_id: "123456789012".into(),
+        };
         assert_eq!(
-            fix.rewrite("http://123456789012.127.0.0.1:5000/v20180820/configuration/publicAccessBlock").as_deref(),
+            fix.rewrite(
+                "http://123456789012.127.0.0.1:5000/v20180820/configuration/publicAccessBlock"
+            )
+            .as_deref(),
             Some("http://127.0.0.1:5000/v20180820/configuration/publicAccessBlock")
         );
         assert_eq!(fix.rewrite("http://127.0.0.1:5000/123456789012.x"), None);

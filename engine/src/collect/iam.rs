@@ -4,9 +4,9 @@
 
 use super::{Ctx, client, home_region, policy_document, time};
 use crate::inventory::{
-    AccessKey, Analyzer, AttachedPolicy, CredentialReportRow, FetchError, Fetched, Group, IamInventory,
-    InlinePolicy, ManagedPolicy, MfaDevice, PasswordPolicy, PolicyEntities, Role, ServerCertificate, Service,
-    User, VirtualMfaDevice,
+    AccessKey, Analyzer, AttachedPolicy, CredentialReportRow, FetchError, Fetched, Group,
+    IamInventory, InlinePolicy, ManagedPolicy, MfaDevice, PasswordPolicy, PolicyEntities, Role,
+    ServerCertificate, Service, User, VirtualMfaDevice,
 };
 use crate::types::Region;
 use aws_sdk_iam::types::{EntityType, ReportStateType};
@@ -20,15 +20,33 @@ pub(crate) async fn collect(ctx: &Ctx, regions: &[Region]) -> IamInventory {
     let iam = client!(aws_sdk_iam, ctx, &home);
     ctx.progress().add_tasks(1);
     let partition = ctx.partition.clone();
-    let (details, report, password_policy, summary, virtual_mfa, certs, support, cloudshell, analyzers) = tokio::join!(
+    let (
+        details,
+        report,
+        password_policy,
+        summary,
+        virtual_mfa,
+        certs,
+        support,
+        cloudshell,
+        analyzers,
+    ) = tokio::join!(
         authorization_details(ctx, &iam),
         credential_report(ctx, &iam),
         password_policy(ctx, &iam),
         account_summary(ctx, &iam),
         virtual_mfa_devices(ctx, &iam),
         server_certificates(ctx, &iam),
-        policy_entities(ctx, &iam, format!("arn:{partition}:iam::aws:policy/AWSSupportAccess")),
-        policy_entities(ctx, &iam, format!("arn:{partition}:iam::aws:policy/AWSCloudShellFullAccess")),
+        policy_entities(
+            ctx,
+            &iam,
+            format!("arn:{partition}:iam::aws:policy/AWSSupportAccess")
+        ),
+        policy_entities(
+            ctx,
+            &iam,
+            format!("arn:{partition}:iam::aws:policy/AWSCloudShellFullAccess")
+        ),
         ctx.per_region(S, regions, |r| analyzers(ctx, r)),
     );
     let (users, groups, roles, policies) = match details {
@@ -66,7 +84,10 @@ struct Details {
 fn doc(ctx: &Ctx, api: &str, resource: &str, raw: Option<&str>) -> Fetched<serde_json::Value> {
     let result = match raw {
         Some(raw) => policy_document(raw),
-        None => Err(FetchError::new("MissingPolicyDocument", "IAM returned no document")),
+        None => Err(FetchError::new(
+            "MissingPolicyDocument",
+            "IAM returned no document",
+        )),
     };
     if let Err(e) = &result {
         ctx.record(S, None, api, Some(resource), e);
@@ -110,7 +131,12 @@ async fn authorization_details(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<
                 .await
         })
         .await?;
-    let mut d = Details { users: vec![], groups: vec![], roles: vec![], policies: vec![] };
+    let mut d = Details {
+        users: vec![],
+        groups: vec![],
+        roles: vec![],
+        policies: vec![],
+    };
     for page in &pages {
         for u in page.user_detail_list() {
             let arn = u.arn().unwrap_or_default().to_owned();
@@ -164,7 +190,10 @@ async fn authorization_details(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<
             if aws_managed && attachment_count == 0 {
                 continue;
             }
-            let default = p.policy_version_list().iter().find(|v| v.is_default_version());
+            let default = p
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version());
             d.policies.push(ManagedPolicy {
                 name: p.policy_name().unwrap_or_default().to_owned(),
                 aws_managed,
@@ -189,16 +218,31 @@ async fn with_user_credentials(
         let name = user.name.clone();
         let (mfa, keys) = tokio::join!(
             ctx.call(S, None, "ListMFADevices", Some(&user.arn), async {
-                iam.list_mfa_devices().user_name(&name).into_paginator().items().send().try_collect().await
+                iam.list_mfa_devices()
+                    .user_name(&name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
             }),
             ctx.call(S, None, "ListAccessKeys", Some(&user.arn), async {
-                iam.list_access_keys().user_name(&name).into_paginator().items().send().try_collect().await
+                iam.list_access_keys()
+                    .user_name(&name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
             }),
         );
         user.mfa_devices = mfa.map(|devices| {
             devices
                 .iter()
-                .map(|d| MfaDevice { serial_number: d.serial_number().to_owned(), enable_date: time(Some(d.enable_date())) })
+                .map(|d| MfaDevice {
+                    serial_number: d.serial_number().to_owned(),
+                    enable_date: time(Some(d.enable_date())),
+                })
                 .collect()
         });
         user.access_keys = match keys {
@@ -207,10 +251,16 @@ async fn with_user_credentials(
                     let id = k.access_key_id().unwrap_or_default().to_owned();
                     let last_used = ctx
                         .call(S, None, "GetAccessKeyLastUsed", Some(&id), async {
-                            iam.get_access_key_last_used().access_key_id(&id).send().await
+                            iam.get_access_key_last_used()
+                                .access_key_id(&id)
+                                .send()
+                                .await
                         })
                         .await
-                        .map(|o| o.access_key_last_used().and_then(|l| time(l.last_used_date())));
+                        .map(|o| {
+                            o.access_key_last_used()
+                                .and_then(|l| time(l.last_used_date()))
+                        });
                     AccessKey {
                         active: k.status().is_some_and(|s| s.as_str() == "Active"),
                         create_date: time(k.create_date()),
@@ -229,7 +279,10 @@ async fn with_user_credentials(
     .await
 }
 
-async fn credential_report(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<Vec<CredentialReportRow>> {
+async fn credential_report(
+    ctx: &Ctx,
+    iam: &aws_sdk_iam::Client,
+) -> Fetched<Vec<CredentialReportRow>> {
     // The report is generated asynchronously; poll until it is ready.
     for attempt in 0..20u64 {
         let state = ctx
@@ -243,7 +296,9 @@ async fn credential_report(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<Vec<
         tokio::time::sleep(Duration::from_millis(250 * (attempt + 1).min(8))).await;
     }
     let out = ctx
-        .call(S, None, "GetCredentialReport", None, async { iam.get_credential_report().send().await })
+        .call(S, None, "GetCredentialReport", None, async {
+            iam.get_credential_report().send().await
+        })
         .await?;
     let bytes = out.content().map(|b| b.as_ref()).unwrap_or_default();
     let rows = parse_credential_report(bytes);
@@ -262,7 +317,12 @@ pub(crate) fn parse_credential_report(bytes: &[u8]) -> Fetched<Vec<CredentialRep
     let idx = |name: &str| col(name);
     let (user, arn) = match (idx("user"), idx("arn")) {
         (Some(u), Some(a)) => (u, a),
-        _ => return Err(FetchError::new("MalformedCredentialReport", "no `user` or `arn` column")),
+        _ => {
+            return Err(FetchError::new(
+                "MalformedCredentialReport",
+                "no `user` or `arn` column",
+            ));
+        }
     };
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -299,22 +359,29 @@ fn parse_report_date(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
 
 async fn password_policy(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<Option<PasswordPolicy>> {
     let out = ctx
-        .call_opt(S, None, "GetAccountPasswordPolicy", None, &["NoSuchEntity"], async {
-            iam.get_account_password_policy().send().await
-        })
+        .call_opt(
+            S,
+            None,
+            "GetAccountPasswordPolicy",
+            None,
+            &["NoSuchEntity"],
+            async { iam.get_account_password_policy().send().await },
+        )
         .await?;
-    Ok(out.and_then(|o| o.password_policy().cloned()).map(|p| PasswordPolicy {
-        minimum_length: p.minimum_password_length(),
-        require_symbols: p.require_symbols(),
-        require_numbers: p.require_numbers(),
-        require_uppercase: p.require_uppercase_characters(),
-        require_lowercase: p.require_lowercase_characters(),
-        allow_users_to_change: p.allow_users_to_change_password(),
-        expire_passwords: p.expire_passwords(),
-        max_age_days: p.max_password_age(),
-        reuse_prevention: p.password_reuse_prevention(),
-        hard_expiry: p.hard_expiry(),
-    }))
+    Ok(out
+        .and_then(|o| o.password_policy().cloned())
+        .map(|p| PasswordPolicy {
+            minimum_length: p.minimum_password_length(),
+            require_symbols: p.require_symbols(),
+            require_numbers: p.require_numbers(),
+            require_uppercase: p.require_uppercase_characters(),
+            require_lowercase: p.require_lowercase_characters(),
+            allow_users_to_change: p.allow_users_to_change_password(),
+            expire_passwords: p.expire_passwords(),
+            max_age_days: p.max_password_age(),
+            reuse_prevention: p.password_reuse_prevention(),
+            hard_expiry: p.hard_expiry(),
+        }))
 }
 
 async fn account_summary(
@@ -322,15 +389,24 @@ async fn account_summary(
     iam: &aws_sdk_iam::Client,
 ) -> Fetched<std::collections::BTreeMap<String, i64>> {
     let out = ctx
-        .call(S, None, "GetAccountSummary", None, async { iam.get_account_summary().send().await })
+        .call(S, None, "GetAccountSummary", None, async {
+            iam.get_account_summary().send().await
+        })
         .await?;
     Ok(out
         .summary_map()
-        .map(|m| m.iter().map(|(k, v)| (k.as_str().to_owned(), i64::from(*v))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.as_str().to_owned(), i64::from(*v)))
+                .collect()
+        })
         .unwrap_or_default())
 }
 
-async fn virtual_mfa_devices(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<Vec<VirtualMfaDevice>> {
+async fn virtual_mfa_devices(
+    ctx: &Ctx,
+    iam: &aws_sdk_iam::Client,
+) -> Fetched<Vec<VirtualMfaDevice>> {
     let devices = ctx
         .call(S, None, "ListVirtualMFADevices", None, async {
             iam.list_virtual_mfa_devices()
@@ -351,10 +427,18 @@ async fn virtual_mfa_devices(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<Ve
         .collect())
 }
 
-async fn server_certificates(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<Vec<ServerCertificate>> {
+async fn server_certificates(
+    ctx: &Ctx,
+    iam: &aws_sdk_iam::Client,
+) -> Fetched<Vec<ServerCertificate>> {
     let certs = ctx
         .call(S, None, "ListServerCertificates", None, async {
-            iam.list_server_certificates().into_paginator().items().send().try_collect().await
+            iam.list_server_certificates()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
         })
         .await?;
     Ok(certs
@@ -369,17 +453,48 @@ async fn server_certificates(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Fetched<Ve
 }
 
 /// Who a managed policy is attached to. A policy that does not exist is attached to nobody.
-async fn policy_entities(ctx: &Ctx, iam: &aws_sdk_iam::Client, arn: String) -> Fetched<PolicyEntities> {
+async fn policy_entities(
+    ctx: &Ctx,
+    iam: &aws_sdk_iam::Client,
+    arn: String,
+) -> Fetched<PolicyEntities> {
     let pages = ctx
-        .call_opt(S, None, "ListEntitiesForPolicy", Some(&arn), &["NoSuchEntity"], async {
-            iam.list_entities_for_policy().policy_arn(&arn).into_paginator().send().try_collect().await
-        })
+        .call_opt(
+            S,
+            None,
+            "ListEntitiesForPolicy",
+            Some(&arn),
+            &["NoSuchEntity"],
+            async {
+                iam.list_entities_for_policy()
+                    .policy_arn(&arn)
+                    .into_paginator()
+                    .send()
+                    .try_collect()
+                    .await
+            },
+        )
         .await?;
     let mut entities = PolicyEntities::default();
     for page in pages.unwrap_or_default() {
-        entities.users.extend(page.policy_users().iter().filter_map(|u| u.user_name()).map(str::to_owned));
-        entities.groups.extend(page.policy_groups().iter().filter_map(|g| g.group_name()).map(str::to_owned));
-        entities.roles.extend(page.policy_roles().iter().filter_map(|r| r.role_name()).map(str::to_owned));
+        entities.users.extend(
+            page.policy_users()
+                .iter()
+                .filter_map(|u| u.user_name())
+                .map(str::to_owned),
+        );
+        entities.groups.extend(
+            page.policy_groups()
+                .iter()
+                .filter_map(|g| g.group_name())
+                .map(str::to_owned),
+        );
+        entities.roles.extend(
+            page.policy_roles()
+                .iter()
+                .filter_map(|r| r.role_name())
+                .map(str::to_owned),
+        );
     }
     Ok(entities)
 }
@@ -387,9 +502,20 @@ async fn policy_entities(ctx: &Ctx, iam: &aws_sdk_iam::Client, arn: String) -> F
 async fn analyzers(ctx: &Ctx, region: Region) -> Fetched<Vec<Analyzer>> {
     let aa = client!(aws_sdk_accessanalyzer, ctx, &region);
     let list = ctx
-        .call(Service::Iam, Some(&region), "accessanalyzer:ListAnalyzers", None, async {
-            aa.list_analyzers().into_paginator().items().send().try_collect().await
-        })
+        .call(
+            Service::Iam,
+            Some(&region),
+            "accessanalyzer:ListAnalyzers",
+            None,
+            async {
+                aa.list_analyzers()
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .try_collect()
+                    .await
+            },
+        )
         .await?;
     Ok(list
         .iter()

@@ -18,21 +18,41 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<KmsRegion> {
     let region = &region;
     let r = Some(region);
     let (keys, aliases) = tokio::join!(
-        ctx.call(S, r, "ListKeys", None, async { kms.list_keys().into_paginator().items().send().try_collect().await }),
+        ctx.call(S, r, "ListKeys", None, async {
+            kms.list_keys()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+        }),
         ctx.call(S, r, "ListAliases", None, async {
-            kms.list_aliases().into_paginator().items().send().try_collect().await
+            kms.list_aliases()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
         }),
     );
-    let ids: Vec<String> = keys?.iter().filter_map(|k| k.key_id().map(str::to_owned)).collect();
+    let ids: Vec<String> = keys?
+        .iter()
+        .filter_map(|k| k.key_id().map(str::to_owned))
+        .collect();
     let keys = ctx
         .map_bounded(ids, |id| async move {
             let meta = ctx
-                .call(S, r, "DescribeKey", Some(&id), async { kms.describe_key().key_id(&id).send().await })
+                .call(S, r, "DescribeKey", Some(&id), async {
+                    kms.describe_key().key_id(&id).send().await
+                })
                 .await
                 .and_then(|o| {
-                    o.key_metadata()
-                        .cloned()
-                        .ok_or_else(|| crate::inventory::FetchError::new("MalformedResponse", "DescribeKey returned no metadata"))
+                    o.key_metadata().cloned().ok_or_else(|| {
+                        crate::inventory::FetchError::new(
+                            "MalformedResponse",
+                            "DescribeKey returned no metadata",
+                        )
+                    })
                 });
             let meta = match meta {
                 Ok(meta) => meta,
@@ -41,12 +61,30 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<KmsRegion> {
             };
             let mut key = Key {
                 arn: meta.arn().unwrap_or_default().to_owned(),
-                description: meta.description().filter(|d| !d.is_empty()).map(str::to_owned),
-                spec: meta.key_spec().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "SYMMETRIC_DEFAULT".into()),
-                usage: meta.key_usage().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                state: meta.key_state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                manager: meta.key_manager().map(|s| s.as_str().to_owned()).unwrap_or_default(),
-                origin: meta.origin().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "AWS_KMS".into()),
+                description: meta
+                    .description()
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_owned),
+                spec: meta
+                    .key_spec()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_else(|| "SYMMETRIC_DEFAULT".into()),
+                usage: meta
+                    .key_usage()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                state: meta
+                    .key_state()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                manager: meta
+                    .key_manager()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                origin: meta
+                    .origin()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_else(|| "AWS_KMS".into()),
                 creation_date: time(meta.creation_date()),
                 deletion_date: time(meta.deletion_date()),
                 rotation_enabled: Ok(None),
@@ -67,7 +105,11 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<KmsRegion> {
             let policy = async {
                 let out = ctx
                     .call(S, r, "GetKeyPolicy", Some(id), async {
-                        kms.get_key_policy().key_id(id).policy_name("default").send().await
+                        kms.get_key_policy()
+                            .key_id(id)
+                            .policy_name("default")
+                            .send()
+                            .await
                     })
                     .await?;
                 match out.policy() {
@@ -95,7 +137,12 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<KmsRegion> {
     })
 }
 
-fn unreadable_key(id: String, region: &Region, account: &crate::types::AccountId, e: crate::inventory::FetchError) -> Key {
+fn unreadable_key(
+    id: String,
+    region: &Region,
+    account: &crate::types::AccountId,
+    e: crate::inventory::FetchError,
+) -> Key {
     Key {
         arn: format!("arn:aws:kms:{region}:{account}:key/{id}"),
         description: None,

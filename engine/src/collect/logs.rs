@@ -16,10 +16,20 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<LogsRegion> {
     let r = Some(&region);
     let (groups, filters) = tokio::join!(
         ctx.call(S, r, "DescribeLogGroups", None, async {
-            logs.describe_log_groups().into_paginator().items().send().try_collect().await
+            logs.describe_log_groups()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
         }),
         ctx.call(S, r, "DescribeMetricFilters", None, async {
-            logs.describe_metric_filters().into_paginator().items().send().try_collect().await
+            logs.describe_metric_filters()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
         }),
     );
     Ok(LogsRegion {
@@ -30,7 +40,9 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<LogsRegion> {
                 arn: g.arn().unwrap_or_default().to_owned(),
                 retention_days: g.retention_in_days(),
                 kms_key_id: g.kms_key_id().map(str::to_owned),
-                creation_time: g.creation_time().and_then(chrono::DateTime::from_timestamp_millis),
+                creation_time: g
+                    .creation_time()
+                    .and_then(chrono::DateTime::from_timestamp_millis),
             })
             .collect(),
         metric_filters: filters?
@@ -42,7 +54,10 @@ async fn region(ctx: &Ctx, region: Region) -> Fetched<LogsRegion> {
                 metrics: f
                     .metric_transformations()
                     .iter()
-                    .map(|m| MetricRef { namespace: m.metric_namespace().to_owned(), name: m.metric_name().to_owned() })
+                    .map(|m| MetricRef {
+                        namespace: m.metric_namespace().to_owned(),
+                        name: m.metric_name().to_owned(),
+                    })
                     .collect(),
             })
             .collect(),

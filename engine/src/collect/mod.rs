@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-pub use endpoint::CallCounter;
+pub use endpoint::{CallCounter, StripAccountHostPrefix};
 
 /// Which account to scan and how to reach it.
 #[derive(Debug, Clone, Default)]
@@ -97,18 +97,7 @@ pub struct ScanResult {
 /// Loads the SDK configuration: default credential chain (or a profile), adaptive retries
 /// for throttling, and an assumed role when asked. `AWS_ENDPOINT_URL` is honoured by the SDK.
 pub async fn load_sdk_config(target: &Target) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(
-            RetryConfig::adaptive()
-                .with_max_attempts(8)
-                .with_initial_backoff(Duration::from_millis(200)),
-        )
-        .timeout_config(
-            TimeoutConfig::builder()
-                .operation_attempt_timeout(Duration::from_secs(30))
-                .connect_timeout(Duration::from_secs(5))
-                .build(),
-        );
+    let mut loader = tune(aws_config::defaults(BehaviorVersion::latest()));
     if let Some(profile) = &target.profile {
         loader = loader.profile_name(profile);
     }
@@ -121,21 +110,50 @@ pub async fn load_sdk_config(target: &Target) -> SdkConfig {
     }
     match &target.role_arn {
         None => base,
-        Some(role_arn) => {
-            let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
-                .session_name("rampart-scan")
-                .configure(&base);
-            if let Some(external_id) = &target.external_id {
-                builder = builder.external_id(external_id);
-            }
-            let provider = builder.build().await;
-            base.into_builder()
-                .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
-                    provider,
-                ))
-                .build()
-        }
+        Some(role_arn) => assume_role(base, role_arn, target.external_id.as_deref()).await,
     }
+}
+
+/// Rampart's SDK settings: adaptive retries (client-side rate limiting when throttled)
+/// and bounded timeouts.
+pub fn tune(loader: aws_config::ConfigLoader) -> aws_config::ConfigLoader {
+    loader
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(max_attempts())
+                .with_initial_backoff(Duration::from_millis(200)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .connect_timeout(Duration::from_secs(5))
+                .build(),
+        )
+}
+
+/// Attempts per call: `AWS_MAX_ATTEMPTS` when set, else 8 (throttling storms need room).
+fn max_attempts() -> u32 {
+    std::env::var("AWS_MAX_ATTEMPTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(8)
+}
+
+/// Credentials of a linked account through `sts:AssumeRole` (with its external id).
+pub async fn assume_role(base: SdkConfig, role_arn: &str, external_id: Option<&str>) -> SdkConfig {
+    let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+        .session_name("rampart-scan")
+        .configure(&base);
+    if let Some(external_id) = external_id {
+        builder = builder.external_id(external_id);
+    }
+    let provider = builder.build().await;
+    base.into_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
+        .build()
 }
 
 /// Shared state of one scan.
@@ -249,7 +267,12 @@ impl Ctx {
     }
 
     /// Runs `f` for every region, at most `concurrency` regions at a time.
-    pub(crate) async fn per_region<T, F, Fut>(&self, service: Service, regions: &[Region], f: F) -> Regional<T>
+    pub(crate) async fn per_region<T, F, Fut>(
+        &self,
+        service: Service,
+        regions: &[Region],
+        f: F,
+    ) -> Regional<T>
     where
         F: Fn(Region) -> Fut,
         Fut: Future<Output = Fetched<T>>,
@@ -294,31 +317,53 @@ where
             let e = se.err();
             FetchError::new(
                 e.code().unwrap_or("Unknown"),
-                e.message().map(str::to_owned).unwrap_or_else(|| DisplayErrorContext(e).to_string()),
+                e.message()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| DisplayErrorContext(e).to_string()),
             )
         }
-        SdkError::TimeoutError(_) => FetchError::new("Timeout", DisplayErrorContext(err).to_string()),
-        SdkError::DispatchFailure(_) => FetchError::new("DispatchFailure", DisplayErrorContext(err).to_string()),
-        SdkError::ResponseError(_) => FetchError::new("MalformedResponse", DisplayErrorContext(err).to_string()),
-        SdkError::ConstructionFailure(_) => FetchError::new("ConstructionFailure", DisplayErrorContext(err).to_string()),
+        SdkError::TimeoutError(_) => {
+            FetchError::new("Timeout", DisplayErrorContext(err).to_string())
+        }
+        SdkError::DispatchFailure(_) => {
+            FetchError::new("DispatchFailure", DisplayErrorContext(err).to_string())
+        }
+        SdkError::ResponseError(_) => {
+            FetchError::new("MalformedResponse", DisplayErrorContext(err).to_string())
+        }
+        SdkError::ConstructionFailure(_) => {
+            FetchError::new("ConstructionFailure", DisplayErrorContext(err).to_string())
+        }
         _ => FetchError::new("Unknown", DisplayErrorContext(err).to_string()),
     }
 }
 
 /// Converts an SDK timestamp.
-pub(crate) fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<chrono::DateTime<chrono::Utc>> {
+pub(crate) fn time(
+    t: Option<&aws_smithy_types::DateTime>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
     let t = t?;
     chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos())
 }
 
 /// Collects the whole account.
 #[tracing::instrument(skip_all)]
-pub async fn scan(sdk: &SdkConfig, opts: &ScanOptions, progress: Arc<dyn Progress>) -> Result<ScanResult, ScanError> {
+pub async fn scan(
+    sdk: &SdkConfig,
+    opts: &ScanOptions,
+    progress: Arc<dyn Progress>,
+) -> Result<ScanResult, ScanError> {
     let counter = CallCounter::default();
     let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(sdk).interceptor(counter.clone()).build(),
+        aws_sdk_sts::config::Builder::from(sdk)
+            .interceptor(counter.clone())
+            .build(),
     );
-    let identity = sts.get_caller_identity().send().await.map_err(|e| ScanError::Identity(fetch_error(&e)))?;
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| ScanError::Identity(fetch_error(&e)))?;
     let account = identity.account().unwrap_or_default();
     let account_id = AccountId::parse(account).map_err(|e| ScanError::Unexpected(e.to_string()))?;
     let partition = identity
@@ -348,9 +393,15 @@ pub async fn scan(sdk: &SdkConfig, opts: &ScanOptions, progress: Arc<dyn Progres
     let (iam, s3, cloudtrail, logs, cloudwatch, config, kms) = tokio::join!(
         when(wants(Service::Iam), iam::collect(&ctx, &regions)),
         when(wants(Service::S3), s3::collect(&ctx, &regions)),
-        when(wants(Service::CloudTrail), cloudtrail::collect(&ctx, &regions)),
+        when(
+            wants(Service::CloudTrail),
+            cloudtrail::collect(&ctx, &regions)
+        ),
         when(wants(Service::Logs), logs::collect(&ctx, &regions)),
-        when(wants(Service::CloudWatch), cloudwatch::collect(&ctx, &regions)),
+        when(
+            wants(Service::CloudWatch),
+            cloudwatch::collect(&ctx, &regions)
+        ),
         when(wants(Service::Config), config::collect(&ctx, &regions)),
         when(wants(Service::Kms), kms::collect(&ctx, &regions)),
     );
@@ -378,7 +429,9 @@ async fn when<T>(enabled: bool, fut: impl Future<Output = T>) -> Option<T> {
 /// The regions enabled for the account (opted-in and default regions).
 async fn enabled_regions(sdk: &SdkConfig, counter: &CallCounter) -> Result<Vec<Region>, ScanError> {
     let ec2 = aws_sdk_ec2::Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(sdk).interceptor(counter.clone()).build(),
+        aws_sdk_ec2::config::Builder::from(sdk)
+            .interceptor(counter.clone())
+            .build(),
     );
     let out = ec2
         .describe_regions()
@@ -423,7 +476,12 @@ pub(crate) fn policy_document(raw: &str) -> Result<serde_json::Value, FetchError
     let parsed = serde_json::from_str(raw).or_else(|_| {
         let decoded = percent_encoding::percent_decode_str(raw)
             .decode_utf8()
-            .map_err(|e| FetchError::new("MalformedPolicyDocument", format!("not UTF-8 after URL decoding: {e}")))?;
+            .map_err(|e| {
+                FetchError::new(
+                    "MalformedPolicyDocument",
+                    format!("not UTF-8 after URL decoding: {e}"),
+                )
+            })?;
         serde_json::from_str(&decoded)
             .map_err(|e| FetchError::new("MalformedPolicyDocument", format!("not valid JSON: {e}")))
     })?;
@@ -448,7 +506,10 @@ mod tests {
     fn url_encoded_and_plain_policy_documents_both_parse() {
         let plain = r#"{"Version":"2012-10-17","Statement":[]}"#;
         let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
-        assert_eq!(policy_document(plain).unwrap(), policy_document(encoded).unwrap());
+        assert_eq!(
+            policy_document(plain).unwrap(),
+            policy_document(encoded).unwrap()
+        );
     }
 
     #[test]
@@ -461,7 +522,10 @@ mod tests {
     #[test]
     fn home_region_prefers_us_east_1() {
         let r = |s: &str| Region::parse(s).unwrap();
-        assert_eq!(home_region(&[r("eu-west-1"), r("us-east-1")]).as_str(), "us-east-1");
+        assert_eq!(
+            home_region(&[r("eu-west-1"), r("us-east-1")]).as_str(),
+            "us-east-1"
+        );
         assert_eq!(home_region(&[r("eu-west-1")]).as_str(), "eu-west-1");
         assert_eq!(home_region(&[]).as_str(), "us-east-1");
     }

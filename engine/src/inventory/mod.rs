@@ -58,9 +58,7 @@ pub type Fetched<T> = Result<T, FetchError>;
 pub type Regional<T> = BTreeMap<Region, Fetched<T>>;
 
 /// The AWS services Rampart collects, one collector and one check module each.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Service {
     Iam,
