@@ -1,2 +1,0 @@
-use super::Check;
-pub(super) const CHECKS: &[Check] = &[];
