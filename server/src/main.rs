@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     cli::init_tracing(args.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Scans are deep futures; give workers a main thread's stack.
+        .thread_stack_size(8 * 1024 * 1024)
         .build()
     {
         Ok(rt) => rt,

@@ -422,8 +422,15 @@ pub async fn scan(
     })
 }
 
+/// Runs a collector when its service was asked for. The collector's future is boxed: the
+/// collectors' state machines are large, and seven of them side by side would not fit on
+/// a small (test or worker) thread stack.
 async fn when<T>(enabled: bool, fut: impl Future<Output = T>) -> Option<T> {
-    if enabled { Some(fut.await) } else { None }
+    if enabled {
+        Some(Box::pin(fut).await)
+    } else {
+        None
+    }
 }
 
 /// The regions enabled for the account (opted-in and default regions).

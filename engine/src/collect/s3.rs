@@ -106,7 +106,7 @@ async fn list_buckets(ctx: &Ctx, s3: &aws_sdk_s3::Client, home: &Region) -> Fetc
                     .clone(),
                 Err(_) => s3.clone(),
             };
-            let bucket = describe_bucket(ctx, &client, name, created, region).await;
+            let bucket = Box::pin(describe_bucket(ctx, &client, name, created, region)).await;
             ctx.progress()
                 .task_done(&format!("s3 bucket {}", bucket.name));
             bucket

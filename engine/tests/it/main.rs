@@ -2,7 +2,12 @@
 //!
 //! Each test works in an account of its own (AssumeRole into a fresh account id), so the
 //! tests share one emulator and still run in parallel.
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
 
 mod cloudtrail;
 mod cloudwatch;

@@ -1,6 +1,6 @@
 //! `rampart` command-line tests: the real binary against a real moto server, reached the way
 //! users reach AWS (`AWS_ENDPOINT_URL`, environment credentials, `--role-arn`/`--external-id`).
-#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
 use rampart_engine::testing::moto::{MotoAccount, MotoServer};
 use std::process::{Command, Output};
