@@ -245,6 +245,39 @@ mod tests {
         assert_eq!(found[0].1, ["s3:*"]);
     }
 
+    #[test]
+    fn malformed_statements_are_skipped_without_panicking() {
+        let odd = json!({"Statement": [
+            42,
+            "Allow",
+            null,
+            {"Effect": "Allow", "Action": 7, "Resource": "*"},
+            {"Effect": "Allow", "Action": {"*": "*"}, "Resource": "*"},
+            {"Effect": ["Allow"], "Action": "*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "*", "Resource": 1}
+        ]});
+        assert_eq!(statements(&odd).count(), 4);
+        assert!(full_admin_statement(&odd).is_none());
+        // Only the last statement has a string `*` action; its odd Resource does not matter here.
+        let wild = wildcard_service_actions(&odd);
+        assert_eq!(wild.len(), 1);
+        assert_eq!(wild[0].1, ["*"]);
+        assert!(full_admin_statement(&json!(null)).is_none());
+        assert!(full_admin_statement(&json!({"Statement": []})).is_none());
+    }
+
+    #[test]
+    fn whole_service_wildcards_are_found_in_any_case_and_star_counts() {
+        let doc = json!({"Statement": {"Effect": "Allow", "Action": "KMS:*", "Resource": "*"}});
+        assert_eq!(wildcard_service_actions(&doc)[0].1, ["KMS:*"]);
+        let doc = json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::x"}]});
+        assert_eq!(wildcard_service_actions(&doc)[0].1, ["*"]);
+        let doc = json!({"Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:*Object"], "Resource": "*"}]});
+        assert!(wildcard_service_actions(&doc).is_empty());
+        let doc = json!({"Statement": [{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]});
+        assert!(wildcard_service_actions(&doc).is_empty());
+    }
+
     fn naive(p: &[char], t: &[char]) -> bool {
         match (p.first(), t.first()) {
             (None, None) => true,

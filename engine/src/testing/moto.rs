@@ -80,14 +80,23 @@ impl MotoServer {
             .spawn()
             .map_err(|e| format!("starting `{python}`: {e}"))?;
         let stdout = child.stdout.take().ok_or("no stdout from moto")?;
+        let mut reader = BufReader::new(stdout);
         let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .map_err(|e| format!("waiting for moto: {e}"))?;
+        reader.read_line(&mut line).map_err(|e| format!("waiting for moto: {e}"))?;
         if line.trim() != "ready" {
             let _ = child.kill();
             return Err(format!("moto did not start (said {line:?})"));
         }
+        // Keep draining: a closed pipe would make moto's next print fail inside a request,
+        // and that request would never be answered.
+        let echo = std::env::var_os("TEST_LOG").is_some();
+        std::thread::spawn(move || {
+            for line in reader.lines().map_while(Result::ok) {
+                if echo {
+                    eprintln!("moto: {line}");
+                }
+            }
+        });
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
@@ -118,6 +127,13 @@ impl MotoServer {
     /// SDK configuration with the emulator's root credentials of the default account.
     pub async fn base_config(&self) -> SdkConfig {
         collect::tune(aws_config::defaults(BehaviorVersion::latest()))
+            // The emulator answers unsupported operations with retryable errors; retrying
+            // them with production backoff would only slow the tests down.
+            .retry_config(
+                aws_config::retry::RetryConfig::standard()
+                    .with_max_attempts(2)
+                    .with_initial_backoff(Duration::from_millis(20)),
+            )
             .endpoint_url(&self.endpoint)
             .region(aws_config::Region::from_static("us-east-1"))
             .credentials_provider(aws_credential_types::Credentials::new(

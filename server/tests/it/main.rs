@@ -19,6 +19,7 @@ fn rampart(args: &[&str]) -> Output {
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         )
         .env("AWS_REGION", "us-east-1")
+        .env("AWS_MAX_ATTEMPTS", "2")
         .env("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config")
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",

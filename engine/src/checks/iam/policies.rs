@@ -1,23 +1,17 @@
 //! How permissions are granted: users through groups, full-admin and wildcard policies.
 
 use crate::checks::{Outcome, account_arn, policy};
-use crate::inventory::{InlinePolicy, Inventory};
+use crate::inventory::{FetchError, InlinePolicy, Inventory, ManagedPolicy};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 const POLICY: &str = "AwsIamPolicy";
+const ACCOUNT: &str = "AwsAccount";
 
 pub(super) fn permissions_through_groups(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
     let Some(iam) = &inv.iam else { return vec![] };
     let users = match &iam.users {
-        Err(e) => {
-            return vec![Outcome::error(
-                "AwsIamUser",
-                account_arn(inv),
-                "IAM users",
-                e,
-            )];
-        }
+        Err(e) => return vec![Outcome::error(ACCOUNT, account_arn(inv), "IAM users", e)],
         Ok(u) => u,
     };
     users
@@ -33,7 +27,12 @@ pub(super) fn permissions_through_groups(inv: &Inventory, _now: DateTime<Utc>) -
                 if ok {
                     format!("user `{}` gets permissions only through groups", u.name)
                 } else {
-                    format!("user `{}` has {} policies attached directly", u.name, attached.len() + inline.len())
+                    format!(
+                        "user `{}` has {} attached and {} inline policies of its own",
+                        u.name,
+                        attached.len(),
+                        inline.len()
+                    )
                 },
             )
             .with_evidence(json!({"attached_policies": attached, "inline_policies": inline, "groups": u.groups}))
@@ -41,81 +40,120 @@ pub(super) fn permissions_through_groups(inv: &Inventory, _now: DateTime<Utc>) -
         .collect()
 }
 
+/// The customer-managed policies, or the ERROR outcome for a failed listing.
+fn customer_policies(inv: &Inventory) -> Result<Vec<&ManagedPolicy>, Outcome> {
+    let Some(iam) = &inv.iam else {
+        return Ok(vec![]);
+    };
+    match &iam.policies {
+        Err(e) => Err(Outcome::error(
+            ACCOUNT,
+            account_arn(inv),
+            "IAM managed policies",
+            e,
+        )),
+        Ok(p) => Ok(p.iter().filter(|p| !p.aws_managed).collect()),
+    }
+}
+
+fn unreadable(arn: &str, what: &str, e: &FetchError) -> Outcome {
+    Outcome::error(POLICY, arn, what, e)
+}
+
 pub(super) fn no_full_admin_managed(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
-    let Some(iam) = &inv.iam else { return vec![] };
-    let policies = match &iam.policies {
-        Err(e) => {
-            return vec![Outcome::error(
-                POLICY,
-                account_arn(inv),
-                "IAM managed policies",
-                e,
-            )];
-        }
+    let policies = match customer_policies(inv) {
+        Err(o) => return vec![o],
         Ok(p) => p,
     };
+    // FSBP IAM.1 and CIS 1.16 judge policies in use; an unattached policy grants nothing.
     policies
-        .iter()
-        .filter(|p| !p.aws_managed && p.attachment_count > 0)
+        .into_iter()
+        .filter(|p| p.attachment_count > 0)
         .map(|p| match &p.document {
-            Err(e) => Outcome::error(POLICY, &p.arn, &format!("document of policy `{}`", p.name), e),
-            Ok(doc) => match policy::full_admin_statement(doc) {
-                Some(st) => Outcome::fail(POLICY, &p.arn, format!("policy `{}` allows every action on every resource and is attached {} time(s)", p.name, p.attachment_count))
-                    .with_evidence(json!({"statement": st, "version": p.default_version_id})),
-                None => Outcome::pass(POLICY, &p.arn, format!("policy `{}` does not allow `*` on `*`", p.name)),
-            },
+            Err(e) => unreadable(&p.arn, &format!("the document of policy `{}`", p.name), e),
+            Ok(doc) => {
+                let admin = policy::full_admin_statement(doc);
+                Outcome::pass_if(
+                    admin.is_none(),
+                    POLICY,
+                    &p.arn,
+                    match admin {
+                        Some(_) => format!(
+                            "policy `{}` allows every action on every resource and is attached {} time(s)",
+                            p.name, p.attachment_count
+                        ),
+                        None => format!("policy `{}` does not allow `*` on `*`", p.name),
+                    },
+                )
+                .with_evidence(json!({
+                    "admin_statement": admin,
+                    "attachment_count": p.attachment_count,
+                    "default_version_id": p.default_version_id,
+                }))
+            }
         })
         .collect()
 }
 
+/// Every inline policy of users, groups and roles judged for `*` on `*`. The resource is
+/// `<owner arn>/inline/<policy name>`: inline policies have no ARN of their own.
 pub(super) fn no_full_admin_inline(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
     let Some(iam) = &inv.iam else { return vec![] };
     let mut out = Vec::new();
-    let mut owners: Vec<(&str, &[InlinePolicy])> = Vec::new();
+    let mut owners: Vec<(&str, &str, &[InlinePolicy])> = Vec::new();
     macro_rules! collect_owners {
-        ($list:expr, $what:literal) => {
+        ($list:expr, $kind:literal) => {
             match &$list {
                 Err(e) => out.push(Outcome::error(
-                    POLICY,
+                    ACCOUNT,
                     account_arn(inv),
-                    concat!("IAM ", $what),
+                    concat!("IAM ", $kind, "s"),
                     e,
                 )),
                 Ok(items) => owners.extend(
                     items
                         .iter()
-                        .map(|i| (i.arn.as_str(), i.inline_policies.as_slice())),
+                        .map(|i| ($kind, i.arn.as_str(), i.inline_policies.as_slice())),
                 ),
             }
         };
     }
-    collect_owners!(iam.users, "users");
-    collect_owners!(iam.groups, "groups");
-    collect_owners!(iam.roles, "roles");
-    for (owner, policies) in owners {
+    collect_owners!(iam.users, "user");
+    collect_owners!(iam.groups, "group");
+    collect_owners!(iam.roles, "role");
+    for (kind, owner, policies) in owners {
         for p in policies {
             let arn = format!("{owner}/inline/{}", p.name);
             out.push(match &p.document {
-                Err(e) => Outcome::error(POLICY, arn, &format!("inline policy `{}`", p.name), e),
-                Ok(doc) => match policy::full_admin_statement(doc) {
-                    Some(st) => Outcome::fail(
+                Err(e) => unreadable(
+                    &arn,
+                    &format!("inline policy `{}` of {kind} `{owner}`", p.name),
+                    e,
+                ),
+                Ok(doc) => {
+                    let admin = policy::full_admin_statement(doc);
+                    Outcome::pass_if(
+                        admin.is_none(),
                         POLICY,
-                        arn,
-                        format!(
-                            "inline policy `{}` of `{owner}` allows every action on every resource",
-                            p.name
-                        ),
+                        &arn,
+                        match admin {
+                            Some(_) => format!(
+                                "inline policy `{}` of {kind} `{owner}` allows every action on every resource",
+                                p.name
+                            ),
+                            None => format!(
+                                "inline policy `{}` of {kind} `{owner}` does not allow `*` on `*`",
+                                p.name
+                            ),
+                        },
                     )
-                    .with_evidence(json!({"statement": st})),
-                    None => Outcome::pass(
-                        POLICY,
-                        arn,
-                        format!(
-                            "inline policy `{}` of `{owner}` does not allow `*` on `*`",
-                            p.name
-                        ),
-                    ),
-                },
+                    .with_evidence(json!({
+                        "owner": owner,
+                        "owner_type": kind,
+                        "policy_name": p.name,
+                        "admin_statement": admin,
+                    }))
+                }
             });
         }
     }
@@ -123,28 +161,15 @@ pub(super) fn no_full_admin_inline(inv: &Inventory, _now: DateTime<Utc>) -> Vec<
 }
 
 pub(super) fn no_wildcard_service_actions(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
-    let Some(iam) = &inv.iam else { return vec![] };
-    let policies = match &iam.policies {
-        Err(e) => {
-            return vec![Outcome::error(
-                POLICY,
-                account_arn(inv),
-                "IAM managed policies",
-                e,
-            )];
-        }
+    let policies = match customer_policies(inv) {
+        Err(o) => return vec![o],
         Ok(p) => p,
     };
+    // FSBP IAM.21 judges every customer-managed policy, attached or not.
     policies
-        .iter()
-        .filter(|p| !p.aws_managed)
+        .into_iter()
         .map(|p| match &p.document {
-            Err(e) => Outcome::error(
-                POLICY,
-                &p.arn,
-                &format!("document of policy `{}`", p.name),
-                e,
-            ),
+            Err(e) => unreadable(&p.arn, &format!("the document of policy `{}`", p.name), e),
             Ok(doc) => {
                 let found = policy::wildcard_service_actions(doc);
                 let actions: Vec<&str> =
@@ -154,7 +179,10 @@ pub(super) fn no_wildcard_service_actions(inv: &Inventory, _now: DateTime<Utc>) 
                     POLICY,
                     &p.arn,
                     if found.is_empty() {
-                        format!("policy `{}` names specific actions", p.name)
+                        format!(
+                            "policy `{}` allows no whole-service wildcard actions",
+                            p.name
+                        )
                     } else {
                         format!(
                             "policy `{}` allows whole services: {}",
@@ -163,9 +191,11 @@ pub(super) fn no_wildcard_service_actions(inv: &Inventory, _now: DateTime<Utc>) 
                         )
                     },
                 )
-                .with_evidence(
-                    json!({"statements": found.iter().map(|(st, _)| *st).collect::<Vec<_>>()}),
-                )
+                .with_evidence(json!({
+                    "wildcard_actions": actions,
+                    "statements": found.iter().map(|(st, _)| *st).collect::<Vec<_>>(),
+                    "attachment_count": p.attachment_count,
+                }))
             }
         })
         .collect()

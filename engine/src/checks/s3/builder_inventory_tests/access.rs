@@ -1,54 +1,9 @@
-//! S3 check cases on inventories built in tests: every PASS/FAIL/ERROR edge, including
-//! what moto cannot show (AccessDenied on one call, buckets owned by another account).
-//! The same checks run through moto in `tests/it/s3.rs`.
+//! Cases of the access checks: TLS, Block Public Access, public and cross-account grants.
 
-use crate::checks::{Outcome, Status, find};
-use crate::inventory::{Grant, Inventory};
-use crate::testing::{InventoryBuilder, TRAIL_BUCKET, access_denied, now};
+use super::*;
+use crate::checks::Status;
+use crate::testing::{InventoryBuilder, TRAIL_BUCKET, access_denied};
 use serde_json::json;
-
-fn run(id: &str, inv: &Inventory) -> Vec<Outcome> {
-    (find(id).unwrap_or_else(|| panic!("no check {id}")).eval)(inv, now())
-}
-
-fn for_bucket(id: &str, inv: &Inventory, bucket: &str) -> Outcome {
-    run(id, inv)
-        .into_iter()
-        .find(|o| o.resource_arn == format!("arn:aws:s3:::{bucket}"))
-        .unwrap_or_else(|| panic!("{id}: no finding for {bucket}"))
-}
-
-fn status(id: &str, b: &InventoryBuilder, bucket: &str) -> Status {
-    for_bucket(id, &b.clone().build(), bucket).status
-}
-
-fn public_acl(permission: &str) -> Grant {
-    Grant {
-        grantee_type: "Group".into(),
-        grantee_id: None,
-        grantee_uri: Some("http://acs.amazonaws.com/groups/global/AllUsers".into()),
-        permission: permission.into(),
-    }
-}
-
-fn open_pab(b: &mut InventoryBuilder, bucket: &str) {
-    b.s3().account_public_access_block = Ok(None);
-    b.bucket(bucket).public_access_block = Ok(None);
-}
-
-#[test]
-fn compliant_account_passes_every_s3_check() {
-    let inv = InventoryBuilder::new().build();
-    for c in super::CHECKS {
-        let out = run(c.meta.id, &inv);
-        assert!(!out.is_empty(), "{}", c.meta.id);
-        assert!(
-            out.iter().all(|o| o.status == Status::Pass),
-            "{}: {out:#?}",
-            c.meta.id
-        );
-    }
-}
 
 #[test]
 fn bucket_without_policy_or_tls_deny_fails_http_check() {
@@ -99,28 +54,6 @@ fn tls_deny_for_another_bucket_does_not_count() {
         status("s3_bucket_policy_denies_http", &b, "mine"),
         Status::Fail
     );
-}
-
-#[test]
-fn denied_policy_read_is_an_error() {
-    let mut b = InventoryBuilder::new();
-    b.bucket("x").policy = Err(access_denied());
-    for id in [
-        "s3_bucket_policy_denies_http",
-        "s3_bucket_not_publicly_readable",
-        "s3_bucket_policy_no_other_account_full_access",
-    ] {
-        assert_eq!(status(id, &b, "x"), Status::Error, "{id}");
-    }
-}
-
-#[test]
-fn mfa_delete_off_fails() {
-    let mut b = InventoryBuilder::new();
-    b.bucket("x").versioning.as_mut().unwrap().mfa_delete = Some("Disabled".into());
-    assert_eq!(status("s3_mfa_delete_enabled", &b, "x"), Status::Fail);
-    b.bucket("y").versioning = Err(access_denied());
-    assert_eq!(status("s3_mfa_delete_enabled", &b, "y"), Status::Error);
 }
 
 #[test]
@@ -175,13 +108,18 @@ fn public_read_policy_fails_and_is_neutralised_by_block_public_access() {
     b.bucket("site").policy = Ok(Some(
         json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*"}]}),
     ));
+    b.bucket("site").public_access_block = Ok(None);
     let o = for_bucket(
         "s3_bucket_not_publicly_readable",
         &b.clone().build(),
         "site",
     );
     assert_eq!(o.status, Status::Pass, "account-level BPA blocks it");
-    assert!(o.message.contains("neutralises"));
+    assert!(
+        o.message.contains("account-level") && o.message.contains("RestrictPublicBuckets"),
+        "{}",
+        o.message
+    );
     open_pab(&mut b, "site");
     let o = for_bucket("s3_bucket_not_publicly_readable", &b.build(), "site");
     assert_eq!(o.status, Status::Fail);
@@ -296,72 +234,6 @@ fn other_account_with_policy_rights_fails_and_own_account_passes() {
 }
 
 #[test]
-fn unencrypted_bucket_fails_and_sse_s3_is_not_kms() {
-    let mut b = InventoryBuilder::new();
-    b.bucket("plain").encryption = Ok(None);
-    assert_eq!(
-        status("s3_default_encryption_enabled", &b, "plain"),
-        Status::Fail
-    );
-    assert_eq!(
-        status("s3_default_encryption_kms", &b, "plain"),
-        Status::Fail
-    );
-    b.bucket("sse")
-        .encryption
-        .as_mut()
-        .unwrap()
-        .as_mut()
-        .unwrap()[0]
-        .algorithm = "AES256".into();
-    assert_eq!(
-        status("s3_default_encryption_enabled", &b, "sse"),
-        Status::Pass
-    );
-    assert_eq!(status("s3_default_encryption_kms", &b, "sse"), Status::Fail);
-    b.bucket("deny").encryption = Err(access_denied());
-    assert_eq!(
-        status("s3_default_encryption_kms", &b, "deny"),
-        Status::Error
-    );
-}
-
-#[test]
-fn suspended_versioning_fails() {
-    let mut b = InventoryBuilder::new();
-    b.bucket("x").versioning.as_mut().unwrap().status = Some("Suspended".into());
-    assert_eq!(status("s3_versioning_enabled", &b, "x"), Status::Fail);
-}
-
-#[test]
-fn bucket_without_access_logging_fails() {
-    let mut b = InventoryBuilder::new();
-    b.bucket("x").logging = Ok(None);
-    assert_eq!(
-        status("s3_server_access_logging_enabled", &b, "x"),
-        Status::Fail
-    );
-}
-
-#[test]
-fn trail_bucket_without_logging_fails_the_cis_check() {
-    let mut b = InventoryBuilder::new();
-    b.bucket(TRAIL_BUCKET).logging = Ok(None);
-    let out = run("s3_cloudtrail_bucket_access_logging", &b.build());
-    assert_eq!(out.len(), 1, "only trail buckets are judged: {out:#?}");
-    assert_eq!(out[0].status, Status::Fail);
-}
-
-#[test]
-fn trail_bucket_in_another_account_is_reported_not_passed() {
-    let mut b = InventoryBuilder::new();
-    b.trail().s3_bucket = Some("central-log-archive".into());
-    let out = run("s3_cloudtrail_bucket_access_logging", &b.build());
-    assert_eq!(out[0].status, Status::Error);
-    assert!(out[0].message.contains("not in this account"));
-}
-
-#[test]
 fn public_trail_bucket_fails() {
     let mut b = InventoryBuilder::new();
     open_pab(&mut b, TRAIL_BUCKET);
@@ -375,34 +247,210 @@ fn public_trail_bucket_fails() {
 }
 
 #[test]
-fn acls_enabled_fails() {
+fn bucket_covered_only_by_its_own_settings_says_so() {
     let mut b = InventoryBuilder::new();
-    b.bucket("x").object_ownership = Ok(None);
-    assert_eq!(status("s3_acls_disabled", &b, "x"), Status::Fail);
+    b.s3().account_public_access_block = Ok(None);
+    b.bucket("x");
+    let o = for_bucket("s3_bucket_public_access_block", &b.build(), "x");
+    assert!(o.message.contains("own settings"), "{}", o.message);
 }
 
 #[test]
-fn object_lock_off_and_missing_tags_fail() {
+fn unreadable_bucket_settings_still_pass_when_the_account_blocks_everything() {
     let mut b = InventoryBuilder::new();
-    b.bucket("x").object_lock = Ok(None);
-    b.bucket("x").tags = Ok(Default::default());
-    assert_eq!(status("s3_object_lock_enabled", &b, "x"), Status::Fail);
-    assert_eq!(status("s3_buckets_tagged", &b, "x"), Status::Fail);
+    b.bucket("x").public_access_block = Err(access_denied());
+    let o = for_bucket("s3_bucket_public_access_block", &b.build(), "x");
+    assert_eq!(o.status, Status::Pass);
+    assert!(o.message.contains("could not be read"), "{}", o.message);
 }
 
 #[test]
-fn denied_bucket_listing_is_one_error_per_check() {
+fn unreadable_account_settings_are_an_error_when_the_bucket_is_not_fully_blocked() {
     let mut b = InventoryBuilder::new();
-    b.s3().buckets = Err(access_denied());
-    let out = run("s3_versioning_enabled", &b.build());
-    assert_eq!(out.len(), 1);
-    assert_eq!(out[0].status, Status::Error);
+    b.s3().account_public_access_block = Err(access_denied());
+    b.bucket("x").public_access_block = Ok(None);
+    assert_eq!(
+        status("s3_bucket_public_access_block", &b, "x"),
+        Status::Error
+    );
+    assert_eq!(
+        status("s3_bucket_public_access_block", &b, TRAIL_BUCKET),
+        Status::Pass,
+        "a bucket with all four settings of its own needs no account settings"
+    );
 }
 
 #[test]
-fn findings_carry_the_bucket_region() {
+fn every_principal_form_makes_a_policy_public() {
+    for principal in [json!("*"), json!({"AWS": "*"}), json!({"AWS": ["*"]})] {
+        let mut b = InventoryBuilder::new();
+        open_pab(&mut b, "p");
+        b.bucket("p").policy = Ok(Some(json!({"Statement": [{"Effect": "Allow",
+            "Principal": principal, "Action": "s3:*", "Resource": ["arn:aws:s3:::p", "arn:aws:s3:::p/*"]}]})));
+        for id in [
+            "s3_bucket_not_publicly_readable",
+            "s3_bucket_not_publicly_writable",
+        ] {
+            assert_eq!(status(id, &b, "p"), Status::Fail, "{id} {principal}");
+        }
+    }
+}
+
+#[test]
+fn public_policy_with_unreadable_block_public_access_is_an_error_not_a_guess() {
     let mut b = InventoryBuilder::new();
-    b.bucket("eu").region = Ok(crate::types::Region::parse("eu-west-1").unwrap());
-    let o = for_bucket("s3_versioning_enabled", &b.build(), "eu");
-    assert_eq!(o.region.unwrap().as_str(), "eu-west-1");
+    b.s3().account_public_access_block = Err(access_denied());
+    b.bucket("p").public_access_block = Ok(None);
+    b.bucket("p").policy = Ok(Some(
+        json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::p/*"}]}),
+    ));
+    assert_eq!(
+        status("s3_bucket_not_publicly_readable", &b, "p"),
+        Status::Error
+    );
+    b.bucket("p").public_access_block = Err(access_denied());
+    b.s3().account_public_access_block = Ok(None);
+    assert_eq!(
+        status("s3_bucket_not_publicly_readable", &b, "p"),
+        Status::Error
+    );
+}
+
+#[test]
+fn s3_policy_status_public_without_a_matching_statement_fails_both_checks() {
+    let mut b = InventoryBuilder::new();
+    open_pab(&mut b, "odd");
+    b.bucket("odd").policy_is_public = Ok(Some(true));
+    for id in [
+        "s3_bucket_not_publicly_readable",
+        "s3_bucket_not_publicly_writable",
+    ] {
+        let o = for_bucket(id, &b.clone().build(), "odd");
+        assert_eq!(o.status, Status::Fail, "{id}");
+        assert!(o.message.contains("S3 reports"), "{}", o.message);
+    }
+}
+
+#[test]
+fn s3_policy_status_public_explained_by_a_write_statement_does_not_fail_the_read_check() {
+    let mut b = InventoryBuilder::new();
+    open_pab(&mut b, "drop");
+    b.bucket("drop").policy_is_public = Ok(Some(true));
+    b.bucket("drop").policy = Ok(Some(
+        json!({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::drop/*"}}),
+    ));
+    assert_eq!(
+        status("s3_bucket_not_publicly_readable", &b, "drop"),
+        Status::Pass
+    );
+    assert_eq!(
+        status("s3_bucket_not_publicly_writable", &b, "drop"),
+        Status::Fail
+    );
+}
+
+#[test]
+fn unreadable_policy_status_is_an_error_only_when_nothing_else_decides() {
+    let mut b = InventoryBuilder::new();
+    b.bucket("x").policy_is_public = Err(access_denied());
+    assert_eq!(
+        status("s3_bucket_not_publicly_readable", &b, "x"),
+        Status::Pass,
+        "RestrictPublicBuckets makes S3's judgement irrelevant"
+    );
+    open_pab(&mut b, "x");
+    let o = for_bucket("s3_bucket_not_publicly_readable", &b.clone().build(), "x");
+    assert_eq!(o.status, Status::Error);
+    assert_eq!(o.evidence["error_code"], "AccessDenied");
+    assert!(o.evidence["context"]["public_statements"].is_array());
+    b.bucket("x").policy = Ok(None);
+    assert_eq!(
+        status("s3_bucket_not_publicly_readable", &b, "x"),
+        Status::Pass,
+        "without a policy there is nothing for S3 to judge"
+    );
+}
+
+#[test]
+fn public_acl_ignored_by_account_block_public_access_passes_and_says_why() {
+    let mut b = InventoryBuilder::new();
+    b.bucket("acl").public_access_block = Ok(None);
+    b.bucket("acl").object_ownership = Ok(Some("ObjectWriter".into()));
+    b.bucket("acl")
+        .acl
+        .as_mut()
+        .unwrap()
+        .push(public_acl("FULL_CONTROL"));
+    let o = for_bucket("s3_bucket_not_publicly_writable", &b.build(), "acl");
+    assert_eq!(o.status, Status::Pass);
+    assert!(o.message.contains("IgnorePublicAcls"), "{}", o.message);
+}
+
+#[test]
+fn malformed_policies_do_not_panic_any_check() {
+    for policy in [
+        json!({"Statement": "Allow everything"}),
+        json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": 42, "Resource": "*"}]}),
+        json!({"Statement": [{"Effect": "Deny", "Principal": ["*"], "Action": "s3:*", "Resource": {"x": 1},
+            "Condition": {"Bool": 7}}]}),
+        json!({"Statement": [null, 3, "x"]}),
+        json!([]),
+    ] {
+        let mut b = InventoryBuilder::new();
+        open_pab(&mut b, "m");
+        b.bucket("m").policy = Ok(Some(policy.clone()));
+        let inv = b.build();
+        for c in super::super::CHECKS {
+            let _ = run(c.meta.id, &inv);
+        }
+        assert_eq!(
+            for_bucket("s3_bucket_policy_denies_http", &inv, "m").status,
+            Status::Fail,
+            "{policy}"
+        );
+        assert_eq!(
+            for_bucket("s3_bucket_not_publicly_readable", &inv, "m").status,
+            Status::Pass,
+            "{policy}"
+        );
+    }
+}
+
+#[test]
+fn publicly_writable_trail_bucket_acl_fails() {
+    let mut b = InventoryBuilder::new();
+    open_pab(&mut b, TRAIL_BUCKET);
+    b.bucket(TRAIL_BUCKET).object_ownership = Ok(None);
+    b.bucket(TRAIL_BUCKET)
+        .acl
+        .as_mut()
+        .unwrap()
+        .push(public_acl("WRITE"));
+    let out = run("s3_cloudtrail_bucket_not_public", &b.build());
+    assert_eq!(out[0].status, Status::Fail);
+    assert!(out[0].message.contains("writable"), "{}", out[0].message);
+}
+
+#[test]
+fn cross_account_grants_count_in_every_principal_and_action_form() {
+    let mut b = InventoryBuilder::new();
+    b.bucket("shared").policy = Ok(Some(json!({"Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": ["arn:aws:iam::123456789012:root", "999988887777"]},
+        "Action": ["s3:GetObject", "s3:PutBucket*"], "Resource": "arn:aws:s3:::shared"}]})));
+    let o = for_bucket(
+        "s3_bucket_policy_no_other_account_full_access",
+        &b.clone().build(),
+        "shared",
+    );
+    assert_eq!(o.status, Status::Fail);
+    assert_eq!(o.evidence["statements"][0]["Action"][1], "s3:PutBucket*");
+    b.bucket("nopolicy").policy = Ok(None);
+    assert_eq!(
+        status(
+            "s3_bucket_policy_no_other_account_full_access",
+            &b,
+            "nopolicy"
+        ),
+        Status::Pass
+    );
 }
