@@ -158,6 +158,14 @@ fn field<'a>(
 
 /// Management events recorded by a trail's selectors.
 pub(crate) fn management_coverage(sel: &EventSelectors) -> Coverage {
+    // A trail without any selector records what AWS records by default: all management
+    // events, read and write (AWS itself reports that default selector).
+    if sel.basic.is_empty() && sel.advanced.is_empty() {
+        return Coverage {
+            read: true,
+            write: true,
+        };
+    }
     let mut c = Coverage::default();
     for s in &sel.basic {
         if s.include_management_events {
@@ -522,6 +530,25 @@ mod builder_inventory_tests {
         assert_eq!(
             statuses("cloudtrail_multi_region_management_events", &b.build()),
             [Status::Fail]
+        );
+    }
+
+    #[test]
+    fn trail_without_any_selector_records_the_default_management_events() {
+        let mut b = InventoryBuilder::new();
+        *b.trail().selectors.as_mut().unwrap() = EventSelectors::default();
+        assert_eq!(
+            statuses(
+                "cloudtrail_multi_region_management_events",
+                &b.clone().build()
+            ),
+            [Status::Pass]
+        );
+        // ...but no data events.
+        assert!(
+            statuses("cloudtrail_s3_object_read_events", &b.build())
+                .iter()
+                .all(|s| *s == Status::Fail)
         );
     }
 

@@ -82,7 +82,9 @@ impl MotoServer {
         let stdout = child.stdout.take().ok_or("no stdout from moto")?;
         let mut reader = BufReader::new(stdout);
         let mut line = String::new();
-        reader.read_line(&mut line).map_err(|e| format!("waiting for moto: {e}"))?;
+        reader
+            .read_line(&mut line)
+            .map_err(|e| format!("waiting for moto: {e}"))?;
         if line.trim() != "ready" {
             let _ = child.kill();
             return Err(format!("moto did not start (said {line:?})"));

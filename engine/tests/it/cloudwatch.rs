@@ -140,7 +140,7 @@ async fn log_group_retention_of_the_trail_group_is_judged() {
         "arn:aws:logs:us-east-1:{}:log-group:{group}:*",
         acct.account_id
     );
-    trail(&acct, "t", true, Some(&group_arn)).await;
+    trail(&acct, "retention-trail", true, Some(&group_arn)).await;
     let inv = scan(&acct, &[Service::CloudTrail, Service::Logs], &["us-east-1"]).await;
     assert_eq!(
         findings(&inv, "logs_trail_log_group_retention")[0].status,
