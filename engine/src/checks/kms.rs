@@ -21,7 +21,7 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "KMS → Customer managed keys → the key → Key rotation → enable Automatically rotate this KMS key.",
                 cli: "aws kms enable-key-rotation --key-id <key-id>",
             },
-            compliance: &[(CisAws3, &["3.6"]), (AwsFsbp, &["KMS.4"])],
+            compliance: &[(CisAws3, &["3.6"])],
         },
         eval: symmetric_key_rotation,
     },

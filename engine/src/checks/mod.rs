@@ -6,6 +6,25 @@
 //!
 //! [`Fetched`]: crate::inventory::Fetched
 
+/// Declares a check as data: `check!(Service, "id", "title", Severity, "rationale",
+/// "console steps", "cli", [Framework: ["control", ...], ...], eval_fn)`.
+macro_rules! check {
+    ($service:ident, $id:literal, $title:literal, $sev:ident, $rationale:literal, $console:literal, $cli:literal, [$($fw:ident: [$($c:literal),*]),*], $eval:path) => {
+        $crate::checks::Check {
+            meta: $crate::checks::CheckMeta {
+                id: $id,
+                title: $title,
+                service: $crate::inventory::Service::$service,
+                severity: $crate::checks::Severity::$sev,
+                rationale: $rationale,
+                remediation: $crate::checks::Remediation { console: $console, cli: $cli },
+                compliance: &[$(($crate::checks::Framework::$fw, &[$($c),*])),*],
+            },
+            eval: $eval,
+        }
+    };
+}
+
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -98,7 +117,9 @@ pub enum Framework {
     /// CIS Amazon Web Services Foundations Benchmark v3.0.0.
     #[serde(rename = "cis-aws-3.0")]
     CisAws3,
-    /// AWS Foundational Security Best Practices (Security Hub).
+    /// AWS Foundational Security Best Practices (Security Hub). Only controls that belong to
+    /// the FSBP standard are mapped here; Security Hub controls that exist only in its CIS,
+    /// NIST or PCI standards (IAM.9, KMS.4, S3.20, CloudWatch.1, ...) are not FSBP controls.
     #[serde(rename = "aws-fsbp")]
     AwsFsbp,
 }

@@ -18,8 +18,8 @@ use serde_json::{Map, Value, json};
 pub struct MonitoringControl {
     /// The CIS AWS Foundations Benchmark v3.0.0 id, `"4.1"` to `"4.15"`.
     pub cis_id: &'static str,
-    /// The AWS Security Hub (FSBP) control of the CloudWatch family, such as `"CloudWatch.2"`;
-    /// `None` where Security Hub has none.
+    /// The Security Hub control of the CloudWatch family, such as `"CloudWatch.2"` (part of
+    /// Security Hub's CIS v1.2/v1.4 standards, not of FSBP); `None` where there is none.
     pub fsbp_id: Option<&'static str>,
     /// A short title, in our own words.
     pub title: &'static str,

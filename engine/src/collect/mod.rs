@@ -527,6 +527,35 @@ mod tests {
     }
 
     #[test]
+    fn service_errors_keep_their_aws_code_and_message() {
+        use aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyError;
+        use aws_smithy_runtime_api::http::{Response, StatusCode};
+        use aws_smithy_types::body::SdkBody;
+        use aws_smithy_types::error::ErrorMetadata;
+        let denied = GetBucketPolicyError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDenied")
+                .message("Access Denied")
+                .build(),
+        );
+        let raw = Response::new(StatusCode::try_from(403).unwrap(), SdkBody::empty());
+        let err = fetch_error(&SdkError::service_error(denied, raw));
+        assert_eq!(err, FetchError::new("AccessDenied", "Access Denied"));
+    }
+
+    #[test]
+    fn transport_failures_are_named_for_what_they_are() {
+        let timeout: SdkError<aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyError, ()> =
+            SdkError::timeout_error("attempt timed out");
+        assert_eq!(fetch_error(&timeout).code, "Timeout");
+        let construction: SdkError<
+            aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyError,
+            (),
+        > = SdkError::construction_failure("bad input");
+        assert_eq!(fetch_error(&construction).code, "ConstructionFailure");
+    }
+
+    #[test]
     fn home_region_prefers_us_east_1() {
         let r = |s: &str| Region::parse(s).unwrap();
         assert_eq!(

@@ -117,7 +117,10 @@ fn iam_checks_map_to_the_agreed_controls() {
     assert_eq!(fsbp("iam_unused_credentials_90_days"), ["IAM.8"]);
     assert_eq!(cis("iam_unused_credentials_90_days"), Vec::<String>::new());
     assert_eq!(cis("iam_no_full_admin_inline_policies"), ["1.16"]);
-    assert_eq!(fsbp("iam_access_analyzer_enabled"), ["IAM.28"]);
+    // IAM.28 is a Security Hub control of the CIS standard, not of FSBP.
+    assert_eq!(fsbp("iam_access_analyzer_enabled"), Vec::<String>::new());
+    assert_eq!(cis("iam_access_analyzer_enabled"), ["1.20"]);
+    assert_eq!(fsbp("iam_root_mfa_enabled"), Vec::<String>::new());
     assert_eq!(cis("iam_cloudshell_full_access_restricted"), ["1.22"]);
     assert_eq!(
         fsbp("iam_customer_policies_no_wildcard_service_actions"),
