@@ -162,7 +162,7 @@ async fn ceiling(acct: &MotoAccount, calls: usize) -> anyhow::Result<f64> {
                         .await?;
                 }
                 1 => {
-                    s3.get_bucket_versioning().bucket(&bucket).send().await?;
+                    s3.get_bucket_acl().bucket(&bucket).send().await?;
                 }
                 _ => {
                     kms.list_aliases().send().await?;
@@ -209,6 +209,11 @@ async fn scan_bench(size: Size) -> anyhow::Result<()> {
         rampart_engine::report::ScanReport::evaluate(&result.inventory, chrono::Utc::now());
     let eval_time = t.elapsed();
     let rate = result.api_calls as f64 / scan_time.as_secs_f64();
+    println!(
+        "scan finished in {:.1} s with {} calls; measuring moto's ceiling...",
+        scan_time.as_secs_f64(),
+        result.api_calls
+    );
     let ceiling = ceiling(&acct, 3000).await?;
     println!();
     println!("{:<34} {:>12}", "metric", "value");
@@ -247,7 +252,7 @@ async fn scan_bench(size: Size) -> anyhow::Result<()> {
         *by_api.entry(e.api.as_str()).or_default() += 1;
     }
     for (api, n) in by_api {
-        println!("  error {api}: {n} (not served by moto)");
+        println!("  error {api}: {n} (an emulator gap: unserved or malformed reply)");
     }
     Ok(())
 }
