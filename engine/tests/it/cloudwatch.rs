@@ -98,6 +98,14 @@ async fn complete_chain_passes_and_incomplete_filter_fails() {
         status_in(&inv, "cloudwatch_alarm_root_usage", Some("us-east-1")),
         Status::Pass
     );
+    assert_eq!(
+        status(
+            &inv,
+            "cloudtrail_cloudwatch_logs_delivery",
+            ":trail/org-trail"
+        ),
+        Status::Pass
+    );
     let f = findings(&inv, "cloudwatch_alarm_cloudtrail_changes");
     assert_eq!(f[0].status, Status::Fail);
     assert!(

@@ -314,3 +314,147 @@ async fn access_analyzer_is_not_served_by_moto_and_reports_error_per_region() {
             .any(|e| e.api == "accessanalyzer:ListAnalyzers")
     );
 }
+
+#[tokio::test]
+async fn fresh_credentials_pass_unused_checks_and_keys_made_with_a_console_user_fail_setup_check() {
+    let acct = account().await;
+    let iam = acct.iam();
+    iam.create_user()
+        .user_name("new-hire")
+        .send()
+        .await
+        .unwrap();
+    iam.create_login_profile()
+        .user_name("new-hire")
+        .password("Correct-Horse-42!")
+        .send()
+        .await
+        .unwrap();
+    iam.create_access_key()
+        .user_name("new-hire")
+        .send()
+        .await
+        .unwrap();
+    iam.create_user()
+        .user_name("api-only")
+        .send()
+        .await
+        .unwrap();
+    let inv = scan(&acct, &[Service::Iam], &["us-east-1"]).await;
+    assert_eq!(
+        status(
+            &inv,
+            "iam_no_access_keys_at_initial_setup",
+            ":user/new-hire"
+        ),
+        Status::Fail
+    );
+    assert_eq!(
+        status(
+            &inv,
+            "iam_unused_credentials_disabled_45_days",
+            ":user/new-hire"
+        ),
+        Status::Pass
+    );
+    assert_eq!(
+        status(&inv, "iam_unused_credentials_90_days", ":user/api-only"),
+        Status::Pass
+    );
+    assert_eq!(
+        status(&inv, "iam_access_keys_rotated_90_days", ":user/new-hire"),
+        Status::Pass
+    );
+    assert_eq!(
+        status(&inv, "iam_users_have_mfa", ":user/api-only"),
+        Status::Fail
+    );
+}
+
+#[tokio::test]
+async fn cloudshell_full_access_attached_to_a_role_fails() {
+    let acct = account().await;
+    let inv = scan(&acct, &[Service::Iam], &["us-east-1"]).await;
+    assert_eq!(
+        status_in(&inv, "iam_cloudshell_full_access_restricted", None),
+        Status::Pass
+    );
+    let iam = acct.iam();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    iam.create_role()
+        .role_name("devops")
+        .assume_role_policy_document(trust)
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("devops")
+        .policy_arn("arn:aws:iam::aws:policy/AWSCloudShellFullAccess")
+        .send()
+        .await
+        .unwrap();
+    let inv = scan(&acct, &[Service::Iam], &["us-east-1"]).await;
+    assert_eq!(
+        status_in(&inv, "iam_cloudshell_full_access_restricted", None),
+        Status::Fail
+    );
+}
+
+#[tokio::test]
+async fn strong_password_policy_and_service_wildcards_are_judged() {
+    let acct = account().await;
+    let iam = acct.iam();
+    iam.update_account_password_policy()
+        .minimum_password_length(16)
+        .require_symbols(true)
+        .require_numbers(true)
+        .require_uppercase_characters(true)
+        .require_lowercase_characters(true)
+        .send()
+        .await
+        .unwrap();
+    let wild = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    iam.create_policy()
+        .policy_name("s3-everything")
+        .policy_document(wild)
+        .send()
+        .await
+        .unwrap();
+    iam.create_policy()
+        .policy_name("read-reports")
+        .policy_document(READ_POLICY)
+        .send()
+        .await
+        .unwrap();
+    let inv = scan(&acct, &[Service::Iam], &["us-east-1"]).await;
+    assert_eq!(
+        status_in(&inv, "iam_password_policy_strong", None),
+        Status::Pass
+    );
+    assert_eq!(
+        status(
+            &inv,
+            "iam_customer_policies_no_wildcard_service_actions",
+            ":policy/s3-everything"
+        ),
+        Status::Fail
+    );
+    assert_eq!(
+        status(
+            &inv,
+            "iam_customer_policies_no_wildcard_service_actions",
+            ":policy/read-reports"
+        ),
+        Status::Pass
+    );
+    iam.update_account_password_policy()
+        .minimum_password_length(16)
+        .send()
+        .await
+        .unwrap();
+    let inv = scan(&acct, &[Service::Iam], &["us-east-1"]).await;
+    assert_eq!(
+        status_in(&inv, "iam_password_policy_strong", None),
+        Status::Fail
+    );
+}

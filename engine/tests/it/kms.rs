@@ -129,3 +129,56 @@ async fn public_key_policy_fails() {
         Status::Pass
     );
 }
+
+#[tokio::test]
+async fn iam_policies_that_decrypt_with_every_key_fail() {
+    let acct = account().await;
+    let iam = acct.iam();
+    let all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["kms:Decrypt"],"Resource":"*"}]}"#;
+    let one = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:111122223333:key/abc"}]}"#;
+    iam.create_policy()
+        .policy_name("decrypt-all")
+        .policy_document(all)
+        .send()
+        .await
+        .unwrap();
+    iam.create_policy()
+        .policy_name("decrypt-one")
+        .policy_document(one)
+        .send()
+        .await
+        .unwrap();
+    iam.create_user().user_name("etl").send().await.unwrap();
+    iam.put_user_policy()
+        .user_name("etl")
+        .policy_name("decrypt-everything")
+        .policy_document(all)
+        .send()
+        .await
+        .unwrap();
+    let inv = scan(&acct, &[Service::Kms, Service::Iam], &["us-east-1"]).await;
+    assert_eq!(
+        status(
+            &inv,
+            "kms_managed_policies_no_decrypt_all_keys",
+            ":policy/decrypt-all"
+        ),
+        Status::Fail
+    );
+    assert_eq!(
+        status(
+            &inv,
+            "kms_managed_policies_no_decrypt_all_keys",
+            ":policy/decrypt-one"
+        ),
+        Status::Pass
+    );
+    assert_eq!(
+        status(
+            &inv,
+            "kms_inline_policies_no_decrypt_all_keys",
+            "/inline/decrypt-everything"
+        ),
+        Status::Fail
+    );
+}

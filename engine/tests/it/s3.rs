@@ -233,3 +233,102 @@ async fn buckets_in_other_regions_are_read_from_their_region() {
     let f = f.iter().find(|f| f.resource_arn.ends_with(&b)).unwrap();
     assert_eq!(f.region.as_ref().unwrap().as_str(), "eu-west-1");
 }
+
+#[tokio::test]
+async fn logging_ownership_object_lock_tags_and_foreign_grants_are_judged() {
+    use aws_sdk_s3::types::{
+        BucketLoggingStatus, LoggingEnabled, ObjectOwnership, OwnershipControls,
+        OwnershipControlsRule, Tag, Tagging,
+    };
+    let acct = account().await;
+    let s3 = acct.s3("us-east-1");
+    let kept = format!("kept-{}", acct.account_id);
+    let loose = format!("loose-{}", acct.account_id);
+    let logs = format!("access-logs-{}", acct.account_id);
+    s3.create_bucket()
+        .bucket(&kept)
+        .object_lock_enabled_for_bucket(true)
+        .send()
+        .await
+        .unwrap();
+    for b in [&loose, &logs] {
+        s3.create_bucket().bucket(b).send().await.unwrap();
+    }
+    s3.put_bucket_acl()
+        .bucket(&logs)
+        .grant_write("uri=http://acs.amazonaws.com/groups/s3/LogDelivery")
+        .grant_read_acp("uri=http://acs.amazonaws.com/groups/s3/LogDelivery")
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_logging()
+        .bucket(&kept)
+        .bucket_logging_status(
+            BucketLoggingStatus::builder()
+                .logging_enabled(
+                    LoggingEnabled::builder()
+                        .target_bucket(&logs)
+                        .target_prefix("kept/")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_ownership_controls()
+        .bucket(&kept)
+        .ownership_controls(
+            OwnershipControls::builder()
+                .rules(
+                    OwnershipControlsRule::builder()
+                        .object_ownership(ObjectOwnership::BucketOwnerEnforced)
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s3.put_bucket_tagging()
+        .bucket(&kept)
+        .tagging(
+            Tagging::builder()
+                .tag_set(
+                    Tag::builder()
+                        .key("owner")
+                        .value("security")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let foreign = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::999988887777:root"}},"Action":"s3:*","Resource":"arn:aws:s3:::{loose}"}}]}}"#
+    );
+    s3.put_bucket_policy()
+        .bucket(&loose)
+        .policy(foreign)
+        .send()
+        .await
+        .unwrap();
+    let inv = scan(&acct, &[Service::S3], &["us-east-1"]).await;
+    let (k, l) = (format!(":::{kept}"), format!(":::{loose}"));
+    for (check, good, bad) in [
+        ("s3_server_access_logging_enabled", &k, &l),
+        ("s3_acls_disabled", &k, &l),
+        ("s3_object_lock_enabled", &k, &l),
+        ("s3_buckets_tagged", &k, &l),
+        ("s3_bucket_policy_no_other_account_full_access", &k, &l),
+    ] {
+        assert_eq!(status(&inv, check, good), Status::Pass, "{check} on {kept}");
+        assert_eq!(status(&inv, check, bad), Status::Fail, "{check} on {loose}");
+    }
+}
