@@ -172,21 +172,6 @@ fn not_pending_deletion(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
     out
 }
 
-/// Conditions that tie a `*` principal to known callers.
-const RESTRICTING_KEYS: &[&str] = &[
-    "kms:calleraccount",
-    "aws:principalaccount",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalarn",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourcevpce",
-    "aws:sourcevpc",
-    "aws:sourceip",
-    "aws:sourceorgid",
-];
-
 fn key_policy_not_public(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
     let mut out = Vec::new();
     for (region, keys) in keys(inv) {
@@ -213,8 +198,8 @@ fn key_policy_not_public(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
 /// The first Allow statement open to every principal without a restricting condition.
 fn public_statement(doc: &PolicyDocument) -> Option<serde_json::Value> {
     policy::statements(doc)
-        .filter(|st| policy::is_allow(st) && policy::principal_is_everyone(st))
-        .find(|st| !policy::has_condition_key(st, RESTRICTING_KEYS))
+        .filter(|st| policy::is_allow(st) && policy::principal_is_open(st))
+        .find(|st| !policy::restricting_condition(st))
         .cloned()
 }
 
@@ -442,6 +427,25 @@ mod builder_inventory_tests {
             run("kms_key_policy_not_public", &b.build())[0].status,
             Status::Fail
         );
+    }
+
+    #[test]
+    fn negated_or_wildcard_account_conditions_do_not_make_a_key_policy_private() {
+        let mut b = InventoryBuilder::new();
+        for cond in [
+            json!({"StringNotEquals": {"kms:CallerAccount": "123456789012"}}),
+            json!({"StringLike": {"kms:CallerAccount": "*"}}),
+            json!({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}}),
+        ] {
+            key(&mut b).policy = Ok(Some(
+                json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": cond}]}),
+            ));
+            assert_eq!(
+                run("kms_key_policy_not_public", &b.clone().build())[0].status,
+                Status::Fail,
+                "{cond}"
+            );
+        }
     }
 
     #[test]

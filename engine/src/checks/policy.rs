@@ -89,15 +89,53 @@ pub(crate) fn aws_principals(st: &Value) -> impl Iterator<Item = &str> {
     values(v)
 }
 
-/// Whether any condition operator of the statement tests one of `keys` (lower-case names).
-pub(crate) fn has_condition_key(st: &Value, keys: &[&str]) -> bool {
-    let Some(Value::Object(ops)) = st.get("Condition") else {
+/// Condition keys that tie an open principal to known callers, accounts or networks
+/// (lower-case). Shared by every "is this resource policy public?" question.
+pub(crate) const RESTRICTING_KEYS: &[&str] = &[
+    "kms:calleraccount",
+    "aws:sourcevpce",
+    "aws:sourcevpc",
+    "aws:sourceip",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:userid",
+];
+
+/// Whether the statement's condition limits it to known callers: a positive operator
+/// (not `Not…`, not `…IfExists`, which let requests without the key through) testing a
+/// restricting key with concrete values (not `*`, not `0.0.0.0/0`). `ForAllValues:` is
+/// not positive either: it holds when the key is absent.
+pub(crate) fn restricting_condition(statement: &Value) -> bool {
+    let Some(Value::Object(ops)) = statement.get("Condition") else {
         return false;
     };
-    ops.values()
-        .filter_map(Value::as_object)
-        .flat_map(|m| m.keys())
-        .any(|k| keys.contains(&k.to_lowercase().as_str()))
+    ops.iter()
+        .filter(|(op, _)| {
+            let op = op.to_ascii_lowercase();
+            !op.contains("not")
+                && !op.ends_with("ifexists")
+                && !op.starts_with("forallvalues:")
+                && op != "null"
+        })
+        .filter_map(|(_, tests)| tests.as_object())
+        .flat_map(|tests| tests.iter())
+        .filter(|(key, _)| RESTRICTING_KEYS.contains(&key.to_ascii_lowercase().as_str()))
+        .any(|(_, v)| {
+            let mut vals = values(Some(v)).peekable();
+            vals.peek().is_some() && vals.all(|s| !matches!(s, "*" | "0.0.0.0/0" | "::/0"))
+        })
+}
+
+/// Everyone: `Principal` `"*"`, `{"AWS": "*"}`, `{"AWS": ["*", ...]}`, or any `NotPrincipal`
+/// (an Allow for everyone but a few).
+pub(crate) fn principal_is_open(statement: &Value) -> bool {
+    principal_is_everyone(statement) || statement.get("NotPrincipal").is_some()
 }
 
 /// The values a statement's condition gives `key` under operator `op` (case-insensitive key).
@@ -224,12 +262,10 @@ mod tests {
     #[test]
     fn condition_keys_are_found_case_insensitively() {
         let st = json!({"Condition": {"StringEquals": {"AWS:SourceVpce": "vpce-1"}}});
-        assert!(has_condition_key(&st, &["aws:sourcevpce"]));
-        assert!(!has_condition_key(&st, &["aws:sourceip"]));
-        assert!(!has_condition_key(
-            &json!({"Condition": "x"}),
-            &["aws:sourceip"]
-        ));
+        assert!(restricting_condition(&st));
+        let st = json!({"Condition": {"StringEquals": {"aws:SourceIp": "*"}}});
+        assert!(!restricting_condition(&st));
+        assert!(!restricting_condition(&json!({"Condition": "x"})));
         let st = json!({"Condition": {"Bool": {"aws:SecureTransport": ["false"]}}});
         assert_eq!(
             condition_values(&st, "Bool", "aws:securetransport"),

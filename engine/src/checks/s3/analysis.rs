@@ -7,23 +7,6 @@ use crate::checks::policy;
 use crate::inventory::{FetchError, Fetched, Grant, PublicAccessBlock};
 use serde_json::Value;
 
-/// Condition keys that tie an open principal to known callers, accounts or networks
-/// (lower-case, as [`policy::has_condition_key`] compares them).
-const RESTRICTING_KEYS: &[&str] = &[
-    "aws:sourcevpce",
-    "aws:sourcevpc",
-    "aws:sourceip",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:sourceowner",
-    "aws:sourceorgid",
-    "aws:userid",
-];
-
 /// Actions that read a bucket's objects or list its contents.
 pub(super) const READ_ACTIONS: &[&str] = &[
     "s3:GetObject",
@@ -51,31 +34,6 @@ pub(super) const TAKEOVER_ACTIONS: &[&str] = &[
     "s3:PutObjectAcl",
 ];
 
-/// Whether the statement's condition limits it to known callers: a positive operator
-/// (not `Not…`, not `…IfExists`, which let requests without the key through) testing a
-/// restricting key with concrete values (not `*`, not `0.0.0.0/0`). `ForAllValues:` is
-/// not positive either: it holds when the key is absent.
-pub(crate) fn restricting_condition(statement: &Value) -> bool {
-    let Some(Value::Object(ops)) = statement.get("Condition") else {
-        return false;
-    };
-    ops.iter()
-        .filter(|(op, _)| {
-            let op = op.to_ascii_lowercase();
-            !op.contains("not")
-                && !op.ends_with("ifexists")
-                && !op.starts_with("forallvalues:")
-                && op != "null"
-        })
-        .filter_map(|(_, tests)| tests.as_object())
-        .flat_map(|tests| tests.iter())
-        .filter(|(key, _)| RESTRICTING_KEYS.contains(&key.to_ascii_lowercase().as_str()))
-        .any(|(_, v)| {
-            let mut vals = policy::values(Some(v)).peekable();
-            vals.peek().is_some() && vals.all(|s| !matches!(s, "*" | "0.0.0.0/0" | "::/0"))
-        })
-}
-
 /// Whether the statement's `Action` (or, inverted, `NotAction`) covers `action`.
 pub(crate) fn grants_action(statement: &Value, action: &str) -> bool {
     if let Some(actions) = statement.get("Action") {
@@ -88,18 +46,12 @@ pub(crate) fn grants_action(statement: &Value, action: &str) -> bool {
     }
 }
 
-/// Everyone: `Principal` `"*"`, `{"AWS": "*"}`, `{"AWS": ["*", ...]}`, or any `NotPrincipal`
-/// (an Allow for everyone but a few).
-fn open_principal(statement: &Value) -> bool {
-    policy::principal_is_everyone(statement) || statement.get("NotPrincipal").is_some()
-}
-
 /// An Allow statement open to everyone, without a restricting condition, granting one of
 /// `actions`.
 pub(crate) fn statement_is_public(statement: &Value, actions: &[&str]) -> bool {
     policy::is_allow(statement)
-        && open_principal(statement)
-        && !restricting_condition(statement)
+        && policy::principal_is_open(statement)
+        && !policy::restricting_condition(statement)
         && actions.iter().any(|a| grants_action(statement, a))
 }
 
@@ -286,8 +238,8 @@ mod tests {
         vpce["Condition"] = json!({"StringEquals": {"aws:SourceVpce": "vpce-1"}});
         let mut ua = allow(json!("*"), json!("s3:GetObject"));
         ua["Condition"] = json!({"StringLike": {"aws:UserAgent": "*"}});
-        assert!(restricting_condition(&vpce));
-        assert!(!restricting_condition(&ua));
+        assert!(policy::restricting_condition(&vpce));
+        assert!(!policy::restricting_condition(&ua));
         assert!(!statement_is_public(&vpce, READ_ACTIONS));
         assert!(statement_is_public(&ua, READ_ACTIONS));
     }
@@ -303,7 +255,7 @@ mod tests {
             json!("nonsense"),
         ] {
             assert!(
-                !restricting_condition(&json!({"Condition": cond})),
+                !policy::restricting_condition(&json!({"Condition": cond})),
                 "{cond}"
             );
         }
@@ -312,7 +264,10 @@ mod tests {
             json!({"StringEquals": {"AWS:PrincipalOrgID": "o-abc"}}),
             json!({"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:111122223333:trail/*"}}),
         ] {
-            assert!(restricting_condition(&json!({"Condition": cond})), "{cond}");
+            assert!(
+                policy::restricting_condition(&json!({"Condition": cond})),
+                "{cond}"
+            );
         }
     }
 
