@@ -7,6 +7,11 @@
 //! concurrency and no processing, straight from the SDK.
 //!
 //! Run: `cargo run --release -p rampart-bench -- scan [--roles N] [--users N] [--buckets N] [--keys N]`
+//!
+//! `dashboard`: see [`dashboard`] (1 M findings on SQLite and PostgreSQL, page latency
+//! under load, full CSV export time and memory).
+
+mod dashboard;
 
 use anyhow::{Context, bail};
 use futures::StreamExt;
@@ -51,7 +56,24 @@ async fn main() -> anyhow::Result<()> {
             };
             scan_bench(size).await
         }
-        Some(other) => bail!("unknown benchmark `{other}` (available: scan)"),
+        Some("dashboard") => {
+            let db = match args.iter().position(|a| a == "--db") {
+                Some(i) => args.get(i + 1).context("--db takes sqlite, postgres or both")?.clone(),
+                None => "both".to_owned(),
+            };
+            if !["sqlite", "postgres", "both"].contains(&db.as_str()) {
+                bail!("--db takes sqlite, postgres or both");
+            }
+            dashboard::run(dashboard::Options {
+                accounts: arg(&args, "--accounts", 1000)?,
+                findings: arg(&args, "--findings", 1000)?,
+                db,
+                clients: arg(&args, "--clients", 16)?,
+                seconds: arg(&args, "--seconds", 10)? as u64,
+            })
+            .await
+        }
+        Some(other) => bail!("unknown benchmark `{other}` (available: scan, dashboard)"),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod checks;
 pub mod collect;
+pub mod coverage;
 pub mod demo;
 pub mod filter_pattern;
 pub mod inventory;

@@ -1,5 +1,5 @@
-//! The `rampart` binary: command-line interface now, web server later. Parses arguments,
-//! calls the engine, prints results. Exit codes are part of the interface (see README).
+//! The `rampart` binary: parses arguments and runs the command (scan, evaluate, serve,
+//! demo, import, ...). Exit codes are part of the interface (see README).
 
 mod cli;
 

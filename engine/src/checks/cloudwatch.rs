@@ -166,7 +166,7 @@ fn monitoring<const IDX: usize>(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Out
 const ACCOUNT: &str = "AwsAccount";
 
 /// How far one trail's log group got towards a working alarm.
-enum Chain {
+pub(crate) enum Chain {
     Complete(serde_json::Value),
     Broken(String, serde_json::Value),
 }
@@ -255,7 +255,7 @@ fn evaluate(control: &MonitoringControl, inv: &Inventory) -> Outcome {
     )
 }
 
-fn chain(
+pub(crate) fn chain(
     control: &MonitoringControl,
     trail: &Trail,
     logs: &crate::inventory::LogsRegion,

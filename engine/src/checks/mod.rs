@@ -25,8 +25,8 @@ macro_rules! check {
     };
 }
 
-mod cloudtrail;
-mod cloudwatch;
+pub(crate) mod cloudtrail;
+pub(crate) mod cloudwatch;
 mod config;
 mod iam;
 mod kms;
@@ -344,7 +344,8 @@ pub fn evaluate_checks(
     findings
 }
 
-fn service_collected(inv: &Inventory, service: Service) -> bool {
+/// Whether the inventory holds `service` (was asked for and collected, maybe with errors).
+pub fn service_collected(inv: &Inventory, service: Service) -> bool {
     match service {
         Service::Iam => inv.iam.is_some(),
         Service::S3 => inv.s3.is_some(),

@@ -1,4 +1,4 @@
-//! `rampart demo`: the demo organisation, evaluated by the real checks, in the terminal.
+//! `rampart demo --terminal`: the demo organisation, evaluated by the real checks, in the terminal.
 
 use super::EXIT_OK;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
@@ -6,14 +6,8 @@ use rampart_engine::report::ScanReport;
 use rampart_engine::{Severity, demo};
 use std::io::Write;
 
-#[derive(Debug, clap::Args)]
-pub struct DemoArgs {
-    /// How many weekly scans back to show in the trend column.
-    #[arg(long, default_value_t = 4)]
-    pub history: usize,
-}
-
-pub fn run(args: DemoArgs) -> anyhow::Result<u8> {
+/// Prints the demo organisation with `history` weekly scans of trend.
+pub fn run(history: usize) -> anyhow::Result<u8> {
     let now = chrono::Utc::now();
     let mut table = Table::new();
     table
@@ -34,7 +28,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<u8> {
     let mut total = Vec::new();
     for account in demo::organisation() {
         let report = ScanReport::evaluate(&account.inventory(now, 0), now);
-        let trend: Vec<String> = (0..=args.history)
+        let trend: Vec<String> = (0..=history)
             .rev()
             .map(|ago| {
                 let inv = account.inventory(now, ago);
@@ -90,7 +84,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<u8> {
     )?;
     writeln!(
         out,
-        "Try `rampart checks` for the catalogue; the web dashboard is served by the same binary once built."
+        "Try `rampart checks` for the catalogue; `rampart demo` serves this organisation as a web dashboard."
     )?;
     Ok(EXIT_OK)
 }

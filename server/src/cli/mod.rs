@@ -1,9 +1,10 @@
-//! Command-line interface: `scan`, `evaluate`, `checks`.
+//! Command-line interface: `scan`, `evaluate`, `checks`, `serve`, `demo`, `import`.
 
 mod checks;
 mod demo;
 mod output;
 mod scan;
+mod serve;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rampart_engine::Severity;
@@ -44,8 +45,12 @@ pub enum Command {
     Evaluate(scan::EvaluateArgs),
     /// List the checks with their severity and compliance mappings.
     Checks(checks::ChecksArgs),
-    /// Show the demo organisation (generated inventories evaluated by the real checks).
-    Demo(demo::DemoArgs),
+    /// Serve the web dashboard for the linked accounts of the configuration.
+    Serve(serve::ServeArgs),
+    /// Start the dashboard on a demo organisation (SQLite, loopback, no authentication).
+    Demo(serve::DemoArgs),
+    /// Import an inventory snapshot as a scan of its account.
+    Import(serve::ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,7 +85,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(args) => scan::scan(args).await,
         Command::Evaluate(args) => scan::evaluate(args),
         Command::Checks(args) => checks::list(args),
-        Command::Demo(args) => demo::run(args),
+        Command::Serve(args) => serve::serve_cmd(args).await,
+        Command::Demo(args) => serve::demo_cmd(args).await,
+        Command::Import(args) => serve::import_cmd(args).await,
     }
 }
 

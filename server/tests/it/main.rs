@@ -2,6 +2,8 @@
 //! users reach AWS (`AWS_ENDPOINT_URL`, environment credentials, `--role-arn`/`--external-id`).
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
+mod dashboard;
+
 use rampart_engine::testing::moto::{MotoAccount, MotoServer};
 use std::process::{Command, Output};
 

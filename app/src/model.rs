@@ -1,0 +1,335 @@
+//! View models: what each page shows, filled by the server from storage. They serialise to
+//! the JSON twins of the pages under `/api/`, so a page and its JSON always agree.
+
+use rampart_engine::coverage::{Coverage, CoverageSummary};
+use rampart_engine::inventory::CollectionError;
+use serde::{Deserialize, Serialize};
+
+/// What every page needs besides its own data.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    /// Demo mode: authentication off, loopback only; said on every page.
+    pub demo: bool,
+    /// The CSRF token that POST forms carry.
+    pub csrf: String,
+    /// Path of the current page (for the navigation's active item).
+    pub path: String,
+}
+
+/// Failed findings per severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeverityCounts {
+    pub critical: i64,
+    pub high: i64,
+    pub medium: i64,
+    pub low: i64,
+    pub informational: i64,
+}
+
+impl SeverityCounts {
+    pub fn total(&self) -> i64 {
+        self.critical + self.high + self.medium + self.low + self.informational
+    }
+    pub fn get(&self, severity: &str) -> i64 {
+        match severity {
+            "critical" => self.critical,
+            "high" => self.high,
+            "medium" => self.medium,
+            "low" => self.low,
+            _ => self.informational,
+        }
+    }
+    pub fn add(&mut self, severity: &str, n: i64) {
+        match severity {
+            "critical" => self.critical += n,
+            "high" => self.high += n,
+            "medium" => self.medium += n,
+            "low" => self.low += n,
+            _ => self.informational += n,
+        }
+    }
+}
+
+/// Progress of a running scan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub done: i64,
+    pub total: i64,
+    pub label: String,
+}
+
+/// One scan, briefly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanBrief {
+    pub id: i64,
+    pub account_id: String,
+    pub source: String,
+    /// `running`, `succeeded`, `partial` or `failed`.
+    pub status: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub collected_at: Option<String>,
+    pub score: Option<f64>,
+    pub passed: i64,
+    pub failed: i64,
+    pub errored: i64,
+    pub failed_by_severity: SeverityCounts,
+    pub collection_errors: i64,
+    pub message: String,
+    pub progress: Option<Progress>,
+}
+
+/// A point of an account's score trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    pub scan_id: i64,
+    pub at: String,
+    pub score: Option<f64>,
+}
+
+/// A linked account as configured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub id: String,
+    pub name: String,
+    pub environment: String,
+    pub owner_team: String,
+    pub role_arn: Option<String>,
+    pub regions: Vec<String>,
+    pub source: String,
+    /// Whether "Scan now" can run (a role or the server's own credentials are usable).
+    pub scannable: bool,
+}
+
+/// A row of the overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub account: AccountInfo,
+    pub score: Option<f64>,
+    pub trend: Vec<TrendPoint>,
+    pub failed: SeverityCounts,
+    pub last_scan: Option<ScanBrief>,
+    pub running: Option<ScanBrief>,
+    pub coverage: Option<CoverageSummary>,
+}
+
+/// Overview sort/filter parameters (GET query).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OverviewQuery {
+    pub q: Option<String>,
+    pub environment: Option<String>,
+    /// `name`, `score`, `failed`, `last_scan`.
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub dir: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewData {
+    pub org_score: Option<f64>,
+    pub failed: SeverityCounts,
+    pub accounts: Vec<AccountRow>,
+    pub environments: Vec<String>,
+    pub query: OverviewQuery,
+}
+
+/// Pass/fail/error and failed-by-severity for one service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceBreakdown {
+    pub service: String,
+    pub passed: i64,
+    pub failed: i64,
+    pub errored: i64,
+    pub failed_by_severity: SeverityCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountData {
+    pub account: AccountInfo,
+    pub latest: Option<ScanBrief>,
+    pub running: Option<ScanBrief>,
+    pub trend: Vec<TrendPoint>,
+    pub by_service: Vec<ServiceBreakdown>,
+    pub coverage: Option<Coverage>,
+    pub collection_errors: Vec<CollectionError>,
+}
+
+/// Findings explorer filters (GET query). Empty strings mean "any".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingQuery {
+    pub account: Option<String>,
+    /// One scan instead of each account's latest.
+    pub scan: Option<i64>,
+    pub service: Option<String>,
+    pub severity: Option<String>,
+    /// `PASS`, `FAIL`, `ERROR`; default `FAIL` on the page.
+    pub status: Option<String>,
+    pub check: Option<String>,
+    /// `framework:control`, e.g. `cis-aws-3.0:1.4`.
+    pub control: Option<String>,
+    pub region: Option<String>,
+    pub q: Option<String>,
+    /// `severity` (default), `account`, `check`, `resource`, `region`.
+    pub sort: Option<String>,
+    pub dir: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// One finding as a row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow {
+    pub key_id: i64,
+    pub scan_id: i64,
+    pub account_id: String,
+    pub account_name: String,
+    pub check_id: String,
+    pub title: String,
+    pub service: String,
+    pub severity: String,
+    pub status: String,
+    pub region: String,
+    pub resource_arn: String,
+    pub resource_type: String,
+    pub message: String,
+    pub controls: Vec<String>,
+}
+
+/// Counts per value of one facet, for the current filter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facet {
+    pub name: String,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingsData {
+    pub query: FindingQuery,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub rows: Vec<FindingRow>,
+    pub facets: Vec<Facet>,
+    pub accounts: Vec<(String, String)>,
+    pub controls: Vec<String>,
+}
+
+/// A finding's status in one scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    pub scan_id: i64,
+    pub at: String,
+    pub status: String,
+    pub message: String,
+}
+
+/// A check's description for people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckInfo {
+    pub id: String,
+    pub title: String,
+    pub service: String,
+    pub severity: String,
+    pub rationale: String,
+    pub remediation_console: String,
+    pub remediation_cli: String,
+    pub compliance: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingDetail {
+    pub finding: FindingRow,
+    pub evidence: serde_json::Value,
+    pub check: Option<CheckInfo>,
+    pub first_seen_at: String,
+    pub last_seen_at: String,
+    pub first_failed_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub history: Vec<HistoryPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckDetail {
+    pub check: CheckInfo,
+    /// Latest results of this check in every account: (account id, name, passed, failed, errored).
+    pub accounts: Vec<(String, String, i64, i64, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScansData {
+    pub account: AccountInfo,
+    pub scans: Vec<ScanBrief>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffData {
+    pub account: AccountInfo,
+    pub from: ScanBrief,
+    pub to: ScanBrief,
+    pub new: Vec<FindingRow>,
+    pub resolved: Vec<FindingRow>,
+    pub still_failing: Vec<FindingRow>,
+}
+
+/// Everything about one scan (the JSON twin `/api/scans/{id}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanData {
+    pub account: AccountInfo,
+    pub scan: ScanBrief,
+    pub collection_errors: Vec<CollectionError>,
+}
+
+/// Pass/fail of one control in one account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlCell {
+    pub passed: i64,
+    pub failed: i64,
+    pub errored: i64,
+}
+
+impl ControlCell {
+    /// `pass`, `fail`, `error` or `none` (no finding maps to it).
+    pub fn verdict(&self) -> &'static str {
+        if self.failed > 0 {
+            "fail"
+        } else if self.errored > 0 {
+            "error"
+        } else if self.passed > 0 {
+            "pass"
+        } else {
+            "none"
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlRow {
+    pub control: String,
+    pub checks: Vec<(String, String)>,
+    /// One cell per account, in the order of `ComplianceData::accounts`.
+    pub cells: Vec<ControlCell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComplianceData {
+    pub framework: String,
+    pub framework_title: String,
+    pub frameworks: Vec<(String, String)>,
+    pub accounts: Vec<(String, String)>,
+    pub controls: Vec<ControlRow>,
+}
+
+/// Result of an import (upload or `rampart import`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub account_id: String,
+    pub scan_id: i64,
+    pub findings: i64,
+}

@@ -1,0 +1,197 @@
+//! Compliance per framework, and the check catalogue.
+
+use crate::components::*;
+use crate::model::{CheckDetail, CheckInfo, Chrome, ComplianceData};
+use crate::util::{enc, framework_short, service_name, url};
+use leptos::prelude::*;
+
+pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
+    let tabs = data
+        .frameworks
+        .iter()
+        .map(|(key, title)| {
+            let href = url("/compliance", &[("framework", Some(key.clone()))]);
+            let class = if *key == data.framework { "tab active" } else { "tab" };
+            view! { <a href=href class=class>{title.clone()}</a> }
+        })
+        .collect_view();
+    let heads = data
+        .accounts
+        .iter()
+        .map(|(id, name)| {
+            let href = account_href(id);
+            view! { <th class="account-col"><a href=href title=id.clone()>{name.clone()}</a></th> }
+        })
+        .collect_view();
+    let framework = data.framework.clone();
+    let accounts = data.accounts.clone();
+    let rows = data
+        .controls
+        .iter()
+        .map(|c| {
+            let checks = c
+                .checks
+                .iter()
+                .map(|(id, title)| {
+                    let href = format!("/checks/{}", enc(id));
+                    view! { <div class="sub"><a href=href>{title.clone()}</a></div> }
+                })
+                .collect_view();
+            let cells = c
+                .cells
+                .iter()
+                .zip(accounts.iter())
+                .map(|(cell, (account, _))| {
+                    let verdict = cell.verdict();
+                    let href = url(
+                        "/findings",
+                        &[
+                            ("account", Some(account.clone())),
+                            ("control", Some(format!("{framework}:{}", c.control))),
+                            ("status", Some("any".into())),
+                        ],
+                    );
+                    let text = match verdict {
+                        "fail" => format!("✘ {}", cell.failed),
+                        "error" => format!("? {}", cell.errored),
+                        "pass" => "✔".to_owned(),
+                        _ => "—".to_owned(),
+                    };
+                    let title = format!("{} passed, {} failed, {} errors", cell.passed, cell.failed, cell.errored);
+                    view! { <td class=format!("verdict verdict-{verdict}") title=title><a href=href>{text}</a></td> }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row"><span class="control">{c.control.clone()}</span>{checks}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let passing: Vec<String> = (0..data.accounts.len())
+        .map(|i| {
+            let (mut pass, mut evaluated) = (0, 0);
+            for c in &data.controls {
+                if let Some(cell) = c.cells.get(i) {
+                    match cell.verdict() {
+                        "pass" => {
+                            pass += 1;
+                            evaluated += 1;
+                        }
+                        "fail" | "error" => evaluated += 1,
+                        _ => {}
+                    }
+                }
+            }
+            format!("{pass}/{evaluated}")
+        })
+        .collect();
+    let totals = passing.into_iter().map(|t| view! { <td class="num">{t}</td> }).collect_view();
+    let title = data.framework_title.clone();
+    let body = view! {
+        <div class="page-head"><h1>"Compliance"</h1></div>
+        <nav class="tabs">{tabs}</nav>
+        <h2>{data.framework_title.clone()}</h2>
+        <p class="muted">"Each cell: the control's result in the account's latest scan (✔ all mapped checks pass, ✘ failures, ? could not be evaluated, — nothing mapped was evaluated). Click a cell for the findings."</p>
+        <div class="scroll">
+            <table class="grid compliance">
+                <thead><tr><th>"Control"</th>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
+                <tfoot><tr><th>"Controls passing"</th>{totals}</tr></tfoot>
+            </table>
+        </div>
+    }
+    .into_any();
+    shell(&title, chrome, body, None)
+}
+
+fn compliance_list(info: &CheckInfo) -> String {
+    info.compliance
+        .iter()
+        .flat_map(|(fw, ids)| ids.iter().map(move |id| format!("{} {id}", framework_short(fw))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn render_checks(chrome: &Chrome, checks: Vec<CheckInfo>) -> String {
+    let rows = checks
+        .into_iter()
+        .map(|c| {
+            let href = format!("/checks/{}", enc(&c.id));
+            let controls = compliance_list(&c);
+            view! {
+                <tr>
+                    <td><a href=href>{c.title.clone()}</a><div class="sub"><code>{c.id.clone()}</code></div></td>
+                    <td>{service_name(&c.service).to_owned()}</td>
+                    <td><SeverityBadge severity=c.severity.clone()/></td>
+                    <td class="controls">{controls}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let body = view! {
+        <div class="page-head"><h1>"Checks"</h1></div>
+        <table class="grid">
+            <thead><tr><th>"Check"</th><th>"Service"</th><th>"Severity"</th><th>"Controls"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any();
+    shell("Checks", chrome, body, None)
+}
+
+pub fn render_check(chrome: &Chrome, d: CheckDetail) -> String {
+    let c = d.check.clone();
+    let controls = compliance_list(&c);
+    let rows = d
+        .accounts
+        .iter()
+        .map(|(id, name, passed, failed, errored)| {
+            let href = url("/findings", &[("account", Some(id.clone())), ("check", Some(c.id.clone())), ("status", Some("any".into()))]);
+            view! {
+                <tr>
+                    <td><a href=href>{name.clone()}</a><div class="sub">{id.clone()}</div></td>
+                    <td class="num">{*passed}</td>
+                    <td class={if *failed > 0 { "num sev-text-high" } else { "num zero" }}>{*failed}</td>
+                    <td class="num">{*errored}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let title = c.title.clone();
+    let body = view! {
+        <div class="page-head">
+            <div>
+                <div class="crumbs"><a href="/checks">"Checks"</a>" / "</div>
+                <h1>{c.title.clone()}</h1>
+                <SeverityBadge severity=c.severity.clone()/>
+                " "<code>{c.id.clone()}</code>" · "{service_name(&c.service).to_owned()}
+            </div>
+        </div>
+        <section class="two">
+            <div>
+                <h2>"Why it matters"</h2>
+                <p>{c.rationale.clone()}</p>
+                <h2>"Compliance"</h2>
+                <p>{controls}</p>
+            </div>
+            <div>
+                <h2>"How to fix it"</h2>
+                <h3>"Console"</h3>
+                <p class="prewrap">{c.remediation_console.clone()}</p>
+                <h3>"AWS CLI"</h3>
+                <pre><code>{c.remediation_cli.clone()}</code></pre>
+            </div>
+        </section>
+        <section>
+            <h2>"Latest results per account"</h2>
+            <table class="grid">
+                <thead><tr><th>"Account"</th><th class="num">"Passed"</th><th class="num">"Failed"</th><th class="num">"Errors"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+    .into_any();
+    shell(&title, chrome, body, None)
+}

@@ -1,0 +1,188 @@
+//! Browser tests: real headless Chromium, driven through WebDriver, against the real
+//! `rampart` binary (demo mode, and `serve` scanning a moto account).
+#![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
+use rampart_end2end::webdriver::{Browser, free_port};
+use rampart_engine::testing::moto::MotoServer;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The `rampart` binary of this build (next to the test's deps folder), or `RAMPART_BIN`.
+fn rampart_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("RAMPART_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    let bin = dir.join("rampart");
+    assert!(
+        bin.exists(),
+        "{} not built: run `cargo build -p rampart` (scripts/test does)",
+        bin.display()
+    );
+    bin
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str], env: &[(&str, String)]) -> Server {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut cmd = Command::new(rampart_bin());
+    cmd.args(args)
+        .arg("--listen")
+        .arg(&listen)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().unwrap();
+    let base = format!("http://{listen}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(&listen).is_err() {
+        assert!(Instant::now() < deadline, "rampart did not start listening");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Server { child, base }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let server = start(
+        &["demo", "--history", "2", "--database", db.to_str().unwrap()],
+        &[],
+    );
+    let browser = Browser::start().await.unwrap();
+    browser.goto(&server.base).await.unwrap();
+    assert_eq!(browser.title().await.unwrap(), "Overview · Rampart");
+    let banner = browser.find(".demo-banner").await.unwrap().text().await.unwrap();
+    assert!(banner.contains("Demo mode"));
+    let rows = browser.find_all("table.accounts tbody tr").await.unwrap();
+    assert_eq!(rows.len(), 6);
+
+    // Overview → the production account.
+    browser
+        .find("a.account-name[href='/accounts/333344445555']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_url("/accounts/333344445555", Duration::from_secs(10))
+        .await
+        .unwrap();
+    let h1 = browser.find("h1").await.unwrap().text().await.unwrap();
+    assert_eq!(h1, "acme-production");
+    let comparison = browser.find("table.comparison").await.unwrap().text().await.unwrap();
+    assert!(comparison.contains("us-east-1"), "{comparison}");
+
+    // → its failed findings, then filter to high severity with the form.
+    browser
+        .find("a.button[href^='/findings?account=']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_url("/findings?account=333344445555", Duration::from_secs(10)).await.unwrap();
+    let select = browser.find("select[name=severity] option[value=high]").await.unwrap();
+    select.click().await.unwrap();
+    browser.find("#filters button[type=submit]").await.unwrap().click().await.unwrap();
+    browser.wait_for_url("severity=high", Duration::from_secs(10)).await.unwrap();
+    let severities = browser.find_all("table.findings tbody .badge.sev-high").await.unwrap();
+    let all_rows = browser.find_all("table.findings tbody tr").await.unwrap();
+    assert!(!all_rows.is_empty());
+    assert_eq!(severities.len(), all_rows.len(), "only high findings are listed");
+
+    // → a finding's detail.
+    let link = browser.find("a.finding-link").await.unwrap();
+    let title = link.text().await.unwrap();
+    link.click().await.unwrap();
+    browser.wait_for_url("/findings/", Duration::from_secs(10)).await.unwrap();
+    assert_eq!(browser.find("h1").await.unwrap().text().await.unwrap(), title);
+    let page = browser.source().await.unwrap();
+    assert!(page.contains("How to fix it") && page.contains("History across scans"));
+
+    // Back to the filtered list and export it as CSV: the file has the listed rows.
+    browser.goto(&format!("{}/findings?account=333344445555&severity=high", server.base)).await.unwrap();
+    let listed = browser.find_all("table.findings tbody tr").await.unwrap().len();
+    browser.find("a[href^='/export/findings.csv']").await.unwrap().click().await.unwrap();
+    let file = browser.wait_for_download("csv", Duration::from_secs(20)).await.unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), listed);
+    assert!(records.iter().all(|r| &r[0] == "333344445555" && &r[5] == "high"));
+    browser.quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scan_now_scans_a_linked_account_in_moto_and_shows_the_result() {
+    let moto = MotoServer::shared();
+    let acct = moto.new_account().await;
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = serde_json::json!([{
+        "id": acct.account_id,
+        "name": "moto-linked",
+        "environment": "test",
+        "role_arn": acct.role_arn,
+        "external_id": "rampart-test",
+        "regions": ["us-east-1"],
+    }]);
+    let env = [
+        ("AWS_ENDPOINT_URL", moto.endpoint.clone()),
+        ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_owned()),
+        ("AWS_REGION", "us-east-1".to_owned()),
+        ("AWS_MAX_ATTEMPTS", "2".to_owned()),
+        ("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config".to_owned()),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/rampart-test-credentials".to_owned()),
+        ("RAMPART_ACCOUNTS", accounts.to_string()),
+        ("RAMPART_DATABASE_URL", dir.path().join("r.db").display().to_string()),
+    ];
+    let server = start(&["serve"], &env);
+    let browser = Browser::start().await.unwrap();
+    browser.goto(&format!("{}/accounts/{}", server.base, acct.account_id)).await.unwrap();
+    assert!(browser.source().await.unwrap().contains("No finished scan yet"));
+    browser.find("form[action$='/scan'] button").await.unwrap().click().await.unwrap();
+    // The page shows progress and refreshes itself until the scan is stored.
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        let page = browser.source().await.unwrap();
+        if page.contains("Scan details") {
+            break;
+        }
+        assert!(!page.contains("failed</span>"), "scan failed: {page}");
+        assert!(Instant::now() < deadline, "scan did not finish");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if !page.contains("Scan running") {
+            browser.goto(&format!("{}/accounts/{}", server.base, acct.account_id)).await.unwrap();
+        }
+    }
+    let api: serde_json::Value = reqwest::get(format!("{}/api/accounts/{}", server.base, acct.account_id))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(matches!(api["latest"]["status"].as_str(), Some("succeeded" | "partial")), "{api}");
+    assert_eq!(api["latest"]["source"], "scan");
+    assert!(api["latest"]["failed"].as_i64().unwrap() > 0, "a fresh moto account fails checks");
+    assert!(!api["coverage"]["regions"].as_array().unwrap().is_empty());
+    browser.quit().await.unwrap();
+}

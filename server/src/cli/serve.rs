@@ -1,0 +1,177 @@
+//! `rampart serve`, `rampart demo` (the dashboard) and `rampart import`.
+
+use super::EXIT_OK;
+use anyhow::Context;
+use rampart::config::{Config, Overrides, ScanDefaults};
+use rampart::ingest::{import_snapshot, load_demo};
+use rampart::store::Store;
+use rampart::web::{AppState, serve};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Configuration: a TOML file (--config) with `listen`, `database_url`, \
+[scan] (concurrency, regions) and [[accounts]] (id, name, environment, owner_team, role_arn, \
+external_id, regions); see the README.\n\
+Environment (overrides the file): RAMPART_LISTEN, RAMPART_DATABASE_URL (or DATABASE_URL), \
+RAMPART_SCAN_CONCURRENCY, RAMPART_SCAN_REGIONS (comma separated), RAMPART_ACCOUNTS (JSON array \
+of accounts). Flags override both.\n\
+Databases: a file path or sqlite://FILE (default rampart.db, WAL mode), or postgres://USER@HOST/DB.")]
+pub struct ServeArgs {
+    /// Configuration file (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:3000].
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+    /// Database URL or SQLite file [default: rampart.db].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Address to listen on; loopback only, since demo mode has no authentication.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// Keep the demo database in this SQLite file (default: a fresh temporary file).
+    #[arg(long, value_name = "FILE")]
+    pub database: Option<PathBuf>,
+    /// Weekly scans back in time per account, for trends and diffs.
+    #[arg(long, default_value_t = 6)]
+    pub history: usize,
+    /// Print the organisation in the terminal instead of serving the dashboard.
+    #[arg(long)]
+    pub terminal: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Inventory snapshot saved by `rampart scan --snapshot`.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Configuration file (for the database URL).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL or SQLite file [default: rampart.db].
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+fn load_config(file: Option<&std::path::Path>, listen: Option<String>, database_url: Option<String>) -> anyhow::Result<Config> {
+    Ok(Config::load(
+        file,
+        |k| std::env::var(k).ok(),
+        &Overrides { listen, database_url },
+    )?)
+}
+
+pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
+    let config = load_config(args.config.as_deref(), args.listen, args.database_url)?;
+    let store = Store::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database `{}`", redact(&config.database_url)))?;
+    for account in &config.accounts {
+        store.upsert_account(&account.record()).await?;
+    }
+    let interrupted = store.fail_interrupted_scans().await?;
+    if interrupted > 0 {
+        tracing::warn!(interrupted, "scans left running by a previous server were marked failed");
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    eprintln!(
+        "Rampart dashboard on http://{} ({} linked accounts, database {})",
+        listener.local_addr()?,
+        config.accounts.len(),
+        redact(&config.database_url)
+    );
+    serve(listener, AppState::new(store.clone(), false, config.scan)).await?;
+    store.close().await;
+    Ok(EXIT_OK)
+}
+
+pub async fn demo_cmd(args: DemoArgs) -> anyhow::Result<u8> {
+    if args.terminal {
+        return super::demo::run(args.history);
+    }
+    if !args.listen.ip().is_loopback() {
+        anyhow::bail!(
+            "demo mode has no authentication and listens on loopback only; `{}` is not a loopback address",
+            args.listen
+        );
+    }
+    let tmp;
+    let path = match &args.database {
+        Some(p) => p.clone(),
+        None => {
+            tmp = tempfile::tempdir().context("creating a temporary directory")?;
+            tmp.path().join("rampart-demo.db")
+        }
+    };
+    let store = Store::open(&path.display().to_string())
+        .await
+        .with_context(|| format!("opening the demo database `{}`", path.display()))?;
+    let started = std::time::Instant::now();
+    let scans = load_demo(&store, chrono::Utc::now(), args.history).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    eprintln!(
+        "Rampart demo: {scans} scans of 6 fictional accounts loaded in {:.1} s into {}\n\
+         Dashboard on http://{} (authentication off, loopback only). Ctrl-C stops it.",
+        started.elapsed().as_secs_f64(),
+        path.display(),
+        listener.local_addr()?
+    );
+    serve(listener, AppState::new(store.clone(), true, ScanDefaults::default())).await?;
+    store.close().await;
+    Ok(EXIT_OK)
+}
+
+pub async fn import_cmd(args: ImportArgs) -> anyhow::Result<u8> {
+    let config = load_config(args.config.as_deref(), None, args.database_url)?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("reading `{}`", args.file.display()))?;
+    let store = Store::open(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database `{}`", redact(&config.database_url)))?;
+    let result = import_snapshot(&store, &bytes)
+        .await
+        .with_context(|| format!("importing `{}`", args.file.display()));
+    store.close().await;
+    let result = result?;
+    println!(
+        "Imported {} as scan #{} of account {} ({} findings).",
+        args.file.display(),
+        result.scan_id,
+        result.account_id,
+        result.findings
+    );
+    Ok(EXIT_OK)
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_not_shown_in_database_urls() {
+        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("rampart.db"), "rampart.db");
+    }
+}

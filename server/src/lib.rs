@@ -1,0 +1,8 @@
+//! Rampart's server side: configuration, storage (SQLite or PostgreSQL), ingesting scans,
+//! background scan jobs and the web dashboard. The `rampart` binary's CLI sits on top.
+
+pub mod config;
+pub mod ingest;
+pub mod jobs;
+pub mod store;
+pub mod web;

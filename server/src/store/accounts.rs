@@ -1,0 +1,119 @@
+//! Linked accounts.
+
+use super::{Result, Store, StoreError, ts};
+use rampart_app::model::AccountInfo;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A linked account as stored (from the configuration file, an import or the demo).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountRecord {
+    pub id: String,
+    pub name: String,
+    pub environment: String,
+    pub owner_team: String,
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    /// Empty: every enabled region.
+    pub regions: Vec<String>,
+    /// `config`, `import` or `demo`.
+    pub source: String,
+}
+
+impl AccountRecord {
+    pub fn info(&self, scannable: bool) -> AccountInfo {
+        AccountInfo {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            environment: self.environment.clone(),
+            owner_team: self.owner_team.clone(),
+            role_arn: self.role_arn.clone(),
+            regions: self.regions.clone(),
+            source: self.source.clone(),
+            scannable,
+        }
+    }
+}
+
+pub(super) const ACCOUNT_COLUMNS: &str =
+    "id, name, environment, owner_team, role_arn, external_id, regions, source";
+
+pub(super) fn account_from_row(row: &AnyRow) -> Result<AccountRecord> {
+    let regions: String = row.try_get("regions")?;
+    Ok(AccountRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        environment: row.try_get("environment")?,
+        owner_team: row.try_get("owner_team")?,
+        role_arn: row.try_get("role_arn")?,
+        external_id: row.try_get("external_id")?,
+        regions: regions
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        source: row.try_get("source")?,
+    })
+}
+
+impl Store {
+    /// Creates the account or updates its description (never its scans).
+    pub async fn upsert_account(&self, a: &AccountRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO accounts (id, name, environment, owner_team, role_arn, external_id, regions, source, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, environment = excluded.environment,
+                 owner_team = excluded.owner_team, role_arn = excluded.role_arn,
+                 external_id = excluded.external_id, regions = excluded.regions, source = excluded.source",
+        )
+        .bind(&a.id)
+        .bind(&a.name)
+        .bind(&a.environment)
+        .bind(&a.owner_team)
+        .bind(&a.role_arn)
+        .bind(&a.external_id)
+        .bind(a.regions.join(","))
+        .bind(&a.source)
+        .bind(ts(chrono::Utc::now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Makes sure an account row exists (for imports of accounts not in the configuration).
+    pub async fn ensure_account(&self, id: &str, source: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO accounts (id, name, source, created_at) VALUES ($1, $1, $2, $3)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(source)
+        .bind(ts(chrono::Utc::now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn account(&self, id: &str) -> Result<AccountRecord> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "account",
+            id: id.to_owned(),
+        })?;
+        account_from_row(&row)
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<AccountRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(account_from_row).collect()
+    }
+}

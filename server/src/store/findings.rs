@@ -1,0 +1,507 @@
+//! Findings: the explorer's filtered, sorted, paginated list with facet counts; streamed
+//! exports; a finding's detail and history; the diff of two scans.
+
+use super::{Result, Store, StoreError};
+use rampart_app::model::{
+    Facet, FacetValue, FindingDetail, FindingQuery, FindingRow, HistoryPoint,
+};
+use rampart_engine::checks::Framework;
+use rampart_engine::inventory::Service;
+use rampart_engine::{Severity, Status};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A validated findings filter. Built from a [`FindingQuery`]; bad values are refused with
+/// the reason, never silently ignored.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FindingFilter {
+    pub account: Option<String>,
+    pub scan: Option<i64>,
+    pub service: Option<String>,
+    pub severity: Option<String>,
+    pub status: Option<String>,
+    pub check: Option<String>,
+    pub control: Option<String>,
+    pub region: Option<String>,
+    pub q: Option<String>,
+    pub sort: Sort,
+    pub descending: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Sort orders of the explorer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Severity,
+    Account,
+    Check,
+    Resource,
+    Region,
+}
+
+pub const MAX_PER_PAGE: i64 = 500;
+
+fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "any")
+        .map(str::to_owned)
+}
+
+impl FindingFilter {
+    /// Validates a query. `default_status` applies when the query says nothing of status
+    /// (the explorer shows failures by default; `status=any` shows all).
+    pub fn from_query(q: &FindingQuery, default_status: Option<&str>) -> Result<Self, String> {
+        let service = nonempty(&q.service)
+            .map(|s| {
+                Service::parse(&s)
+                    .map(|v| v.as_str().to_owned())
+                    .ok_or_else(|| format!("unknown service `{s}`"))
+            })
+            .transpose()?;
+        let severity = nonempty(&q.severity)
+            .map(|s| {
+                Severity::parse(&s)
+                    .map(|v| v.as_str().to_owned())
+                    .ok_or_else(|| format!("unknown severity `{s}`"))
+            })
+            .transpose()?;
+        let status = match q.status.as_deref().map(str::trim) {
+            None | Some("") => default_status.map(str::to_owned),
+            Some("any") => None,
+            Some(s) => Some(
+                ["PASS", "FAIL", "ERROR"]
+                    .into_iter()
+                    .find(|v| v.eq_ignore_ascii_case(s))
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("unknown status `{s}` (PASS, FAIL, ERROR or any)"))?,
+            ),
+        };
+        let control = nonempty(&q.control)
+            .map(|c| {
+                let (fw, id) = c
+                    .split_once(':')
+                    .ok_or_else(|| format!("control `{c}` is not `framework:control`"))?;
+                let fw = Framework::parse(fw).ok_or_else(|| format!("unknown framework `{fw}`"))?;
+                if id.is_empty() || id.contains(char::is_whitespace) {
+                    return Err(format!("bad control id `{id}`"));
+                }
+                Ok(format!("{}:{id}", fw.key()))
+            })
+            .transpose()?;
+        let sort = match nonempty(&q.sort).as_deref() {
+            None | Some("severity") => Sort::Severity,
+            Some("account") => Sort::Account,
+            Some("check") => Sort::Check,
+            Some("resource") => Sort::Resource,
+            Some("region") => Sort::Region,
+            Some(s) => return Err(format!("unknown sort `{s}`")),
+        };
+        let descending = match nonempty(&q.dir).as_deref() {
+            None => sort == Sort::Severity,
+            Some("desc") => true,
+            Some("asc") => false,
+            Some(d) => return Err(format!("unknown sort direction `{d}` (asc or desc)")),
+        };
+        let per_page = q.per_page.unwrap_or(50).clamp(1, MAX_PER_PAGE);
+        let page = q.page.unwrap_or(1).max(1);
+        Ok(Self {
+            account: nonempty(&q.account),
+            scan: q.scan,
+            service,
+            severity,
+            status,
+            check: nonempty(&q.check),
+            control,
+            region: nonempty(&q.region).map(|r| if r == "global" { String::new() } else { r }),
+            q: nonempty(&q.q),
+            sort,
+            descending,
+            page,
+            per_page,
+        })
+    }
+}
+
+/// Bind values collected while building a WHERE clause.
+#[derive(Debug, Clone)]
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+struct Where {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Where {
+    fn push(&mut self, cond: &str, arg: Arg) {
+        self.args.push(arg);
+        let n = self.args.len();
+        self.sql.push_str(" AND ");
+        self.sql.push_str(&cond.replace("$?", &format!("${n}")));
+    }
+}
+
+/// Which facet to leave out of the filter (facet counts ignore their own selection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skip {
+    None,
+    Account,
+    Service,
+    Severity,
+    Status,
+    Region,
+    Check,
+}
+
+fn where_clause(f: &FindingFilter, skip: Skip) -> Where {
+    let mut w = Where {
+        sql: String::new(),
+        args: Vec::new(),
+    };
+    // Scope: one scan, or the latest scan of one account, or the latest scans of all.
+    match (&f.scan, &f.account) {
+        (Some(scan), _) => {
+            w.args.push(Arg::Int(*scan));
+            w.sql = format!("f.scan_id = ${}", w.args.len());
+        }
+        (None, Some(account)) if skip != Skip::Account => {
+            w.args.push(Arg::Text(account.clone()));
+            w.sql = format!(
+                "f.scan_id = (SELECT latest_scan_id FROM accounts WHERE id = ${})",
+                w.args.len()
+            );
+        }
+        _ => {
+            w.sql = "f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)".into();
+        }
+    }
+    if let (Some(_), Some(account)) = (&f.scan, &f.account) {
+        if skip != Skip::Account {
+            w.push("f.account_id = $?", Arg::Text(account.clone()));
+        }
+    }
+    if let Some(v) = &f.service {
+        if skip != Skip::Service {
+            w.push("f.service = $?", Arg::Text(v.clone()));
+        }
+    }
+    if let Some(v) = &f.severity {
+        if skip != Skip::Severity {
+            w.push("f.severity = $?", Arg::Text(v.clone()));
+        }
+    }
+    if let Some(v) = &f.status {
+        if skip != Skip::Status {
+            w.push("f.status = $?", Arg::Text(v.clone()));
+        }
+    }
+    if let Some(v) = &f.region {
+        if skip != Skip::Region {
+            w.push("f.region = $?", Arg::Text(v.clone()));
+        }
+    }
+    if let Some(v) = &f.check {
+        if skip != Skip::Check {
+            w.push("f.check_id = $?", Arg::Text(v.clone()));
+        }
+    }
+    if let Some(v) = &f.control {
+        w.push("f.controls LIKE $?", Arg::Text(format!("% {} %", escape_like(v))));
+    }
+    if let Some(v) = &f.q {
+        let pattern = format!("%{}%", escape_like(&v.to_lowercase()));
+        w.args.push(Arg::Text(pattern));
+        let n = w.args.len();
+        w.sql.push_str(&format!(
+            " AND (LOWER(f.resource_arn) LIKE ${n} ESCAPE '\\' OR LOWER(f.message) LIKE ${n} ESCAPE '\\' OR LOWER(f.title) LIKE ${n} ESCAPE '\\' OR LOWER(f.check_id) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    w
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    args: &[Arg],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for a in args {
+        q = match a {
+            Arg::Text(s) => q.bind(s.clone()),
+            Arg::Int(i) => q.bind(*i),
+        };
+    }
+    q
+}
+
+const ROW_COLUMNS: &str = "f.key_id, f.scan_id, f.account_id, a.name AS account_name, f.check_id, f.title, f.service, f.severity, f.status, f.region, f.resource_arn, f.resource_type, f.message, f.controls";
+
+pub(super) fn finding_row(row: &AnyRow) -> Result<FindingRow> {
+    let controls: String = row.try_get("controls")?;
+    Ok(FindingRow {
+        key_id: row.try_get("key_id")?,
+        scan_id: row.try_get("scan_id")?,
+        account_id: row.try_get("account_id")?,
+        account_name: row.try_get("account_name")?,
+        check_id: row.try_get("check_id")?,
+        title: row.try_get("title")?,
+        service: row.try_get("service")?,
+        severity: row.try_get("severity")?,
+        status: row.try_get("status")?,
+        region: row.try_get("region")?,
+        resource_arn: row.try_get("resource_arn")?,
+        resource_type: row.try_get("resource_type")?,
+        message: row.try_get("message")?,
+        controls: controls.split_whitespace().map(str::to_owned).collect(),
+    })
+}
+
+fn order_by(f: &FindingFilter) -> String {
+    let dir = if f.descending { "DESC" } else { "ASC" };
+    match f.sort {
+        Sort::Severity => format!(
+            "f.severity_rank {dir}, f.account_id, f.check_id, f.region, f.resource_arn"
+        ),
+        Sort::Account => format!("a.name {dir}, f.account_id {dir}, f.severity_rank DESC, f.check_id, f.resource_arn"),
+        Sort::Check => format!("f.check_id {dir}, f.severity_rank DESC, f.account_id, f.resource_arn"),
+        Sort::Resource => format!("f.resource_arn {dir}, f.check_id, f.account_id"),
+        Sort::Region => format!("f.region {dir}, f.severity_rank DESC, f.check_id, f.resource_arn"),
+    }
+}
+
+/// One finding with everything the scan schema has, for exports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRow {
+    pub row: FindingRow,
+    pub evidence: String,
+}
+
+impl ExportRow {
+    /// The finding as the scan schema's finding object (docs/scan-schema.md).
+    pub fn to_schema_json(&self) -> serde_json::Value {
+        let evidence: serde_json::Value =
+            serde_json::from_str(&self.evidence).unwrap_or(serde_json::Value::Null);
+        let mut compliance = serde_json::Map::new();
+        for c in &self.row.controls {
+            if let Some((fw, id)) = c.split_once(':') {
+                let entry = compliance
+                    .entry(fw.to_owned())
+                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                if let serde_json::Value::Array(ids) = entry {
+                    ids.push(serde_json::Value::String(id.to_owned()));
+                }
+            }
+        }
+        let r = &self.row;
+        serde_json::json!({
+            "check_id": r.check_id,
+            "title": r.title,
+            "service": r.service,
+            "status": r.status,
+            "severity": r.severity,
+            "account_id": r.account_id,
+            "region": if r.region.is_empty() { serde_json::Value::Null } else { serde_json::Value::String(r.region.clone()) },
+            "resource_arn": r.resource_arn,
+            "resource_type": r.resource_type,
+            "message": r.message,
+            "evidence": evidence,
+            "compliance": compliance,
+        })
+    }
+}
+
+impl Store {
+    /// A page of findings, the total, and facet counts.
+    pub async fn findings(&self, f: &FindingFilter) -> Result<(Vec<FindingRow>, i64, Vec<Facet>)> {
+        let w = where_clause(f, Skip::None);
+        let list_sql = format!(
+            "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
+            w.sql,
+            order_by(f),
+            f.per_page,
+            (f.page - 1).saturating_mul(f.per_page)
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM findings f WHERE {}", w.sql);
+        let list = async {
+            let rows = bind_all(sqlx::query(&list_sql), &w.args)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(finding_row).collect::<Result<Vec<_>>>()
+        };
+        let count = async {
+            let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
+            for a in &w.args {
+                q = match a {
+                    Arg::Text(s) => q.bind(s.clone()),
+                    Arg::Int(i) => q.bind(*i),
+                };
+            }
+            Ok::<i64, StoreError>(q.fetch_one(&self.pool).await?)
+        };
+        let facets = self.facets(f);
+        let (rows, total, facets) = futures::try_join!(list, count, facets)?;
+        Ok((rows, total, facets))
+    }
+
+    async fn facets(&self, f: &FindingFilter) -> Result<Vec<Facet>> {
+        let specs: [(&str, &str, Skip); 6] = [
+            ("severity", "f.severity", Skip::Severity),
+            ("status", "f.status", Skip::Status),
+            ("service", "f.service", Skip::Service),
+            ("account", "f.account_id", Skip::Account),
+            ("region", "f.region", Skip::Region),
+            ("check", "f.check_id", Skip::Check),
+        ];
+        let futures = specs.iter().map(|(name, column, skip)| async move {
+            let w = where_clause(f, *skip);
+            let sql = format!(
+                "SELECT {column} AS v, COUNT(*) AS n FROM findings f WHERE {} GROUP BY {column} ORDER BY n DESC, v LIMIT 200",
+                w.sql
+            );
+            let rows = bind_all(sqlx::query(&sql), &w.args)
+                .fetch_all(&self.pool)
+                .await?;
+            let mut values = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let value: String = row.try_get("v")?;
+                let label = if *name == "region" && value.is_empty() {
+                    "global".to_owned()
+                } else {
+                    value.clone()
+                };
+                values.push(FacetValue {
+                    value: if *name == "region" { label.clone() } else { value },
+                    label,
+                    count: row.try_get("n")?,
+                });
+            }
+            Ok::<Facet, StoreError>(Facet {
+                name: (*name).to_owned(),
+                values,
+            })
+        });
+        futures::future::try_join_all(futures).await
+    }
+
+    /// Streams every finding of the filter (no pagination) in the explorer's order, one
+    /// database row at a time, into `tx`; stops early when the receiver is gone. Returns how
+    /// many rows were sent.
+    pub async fn export_findings(
+        &self,
+        f: &FindingFilter,
+        tx: tokio::sync::mpsc::Sender<std::result::Result<ExportRow, String>>,
+    ) -> Result<u64> {
+        use futures::TryStreamExt;
+        let w = where_clause(f, Skip::None);
+        let sql = format!(
+            "SELECT {ROW_COLUMNS}, f.evidence FROM findings f JOIN accounts a ON a.id = f.account_id WHERE {} ORDER BY {}",
+            w.sql,
+            order_by(f)
+        );
+        let mut stream = bind_all(sqlx::query(&sql), &w.args).fetch(&self.pool);
+        let mut n = 0;
+        while let Some(row) = stream.try_next().await? {
+            let export = ExportRow {
+                row: finding_row(&row)?,
+                evidence: row.try_get("evidence")?,
+            };
+            if tx.send(Ok(export)).await.is_err() {
+                break;
+            }
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// A finding (by its identity across scans), its latest result, evidence and history.
+    pub async fn finding_detail(&self, key_id: i64) -> Result<FindingDetail> {
+        let key = sqlx::query(
+            "SELECT first_seen_at, last_seen_at, first_failed_at, resolved_at FROM finding_keys WHERE id = $1",
+        )
+        .bind(key_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "finding",
+            id: key_id.to_string(),
+        })?;
+        let history_rows = sqlx::query(
+            "SELECT f.scan_id, s.collected_at, f.status, f.message FROM findings f JOIN scans s ON s.id = f.scan_id
+             WHERE f.key_id = $1 ORDER BY s.collected_at DESC, f.scan_id DESC LIMIT 200",
+        )
+        .bind(key_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut history = Vec::with_capacity(history_rows.len());
+        for r in &history_rows {
+            history.push(HistoryPoint {
+                scan_id: r.try_get("scan_id")?,
+                at: r.try_get::<Option<String>, _>("collected_at")?.unwrap_or_default(),
+                status: r.try_get("status")?,
+                message: r.try_get("message")?,
+            });
+        }
+        let latest_scan = history.first().map(|h| h.scan_id).ok_or_else(|| {
+            StoreError::Corrupt(format!("finding {key_id} has no result in any scan"))
+        })?;
+        let row = sqlx::query(&format!(
+            "SELECT {ROW_COLUMNS}, f.evidence FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.key_id = $1 AND f.scan_id = $2"
+        ))
+        .bind(key_id)
+        .bind(latest_scan)
+        .fetch_one(&self.pool)
+        .await?;
+        let finding = finding_row(&row)?;
+        let evidence: String = row.try_get("evidence")?;
+        Ok(FindingDetail {
+            check: super::views::check_info(&finding.check_id),
+            finding,
+            evidence: serde_json::from_str(&evidence).unwrap_or(serde_json::Value::Null),
+            first_seen_at: key.try_get("first_seen_at")?,
+            last_seen_at: key.try_get("last_seen_at")?,
+            first_failed_at: key.try_get("first_failed_at")?,
+            resolved_at: key.try_get("resolved_at")?,
+            history,
+        })
+    }
+
+    /// The failing findings of two scans of one account compared: new, resolved, still failing.
+    pub async fn diff(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<(Vec<FindingRow>, Vec<FindingRow>, Vec<FindingRow>)> {
+        let load = |scan: i64| async move {
+            let rows = sqlx::query(&format!(
+                "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1
+                 ORDER BY f.severity_rank DESC, f.check_id, f.region, f.resource_arn"
+            ))
+            .bind(scan)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(finding_row).collect::<Result<Vec<_>>>()
+        };
+        let (a, b) = futures::try_join!(load(from), load(to))?;
+        let failing = |rows: &[FindingRow]| -> std::collections::HashSet<i64> {
+            rows.iter()
+                .filter(|r| r.status == Status::Fail.as_str())
+                .map(|r| r.key_id)
+                .collect()
+        };
+        let (fa, fb) = (failing(&a), failing(&b));
+        let new = b.iter().filter(|r| fb.contains(&r.key_id) && !fa.contains(&r.key_id)).cloned().collect();
+        let still = b.iter().filter(|r| fb.contains(&r.key_id) && fa.contains(&r.key_id)).cloned().collect();
+        let resolved = a
+            .into_iter()
+            .filter(|r| fa.contains(&r.key_id) && !fb.contains(&r.key_id))
+            .collect();
+        Ok((new, resolved, still))
+    }
+}

@@ -1,0 +1,500 @@
+//! Read models of the pages: overview, account, scans, compliance, checks.
+
+use super::accounts::{ACCOUNT_COLUMNS, account_from_row};
+use super::findings::finding_row;
+use super::{AccountRecord, Result, Store, StoreError};
+use rampart_app::model::{
+    AccountData, AccountRow, CheckDetail, CheckInfo, ComplianceData, ControlCell, ControlRow,
+    OverviewData, OverviewQuery, Progress, ScanBrief, ScanData, ServiceBreakdown, SeverityCounts,
+    TrendPoint,
+};
+use rampart_engine::checks::{Framework, registry};
+use rampart_engine::coverage::Coverage;
+use rampart_engine::inventory::CollectionError;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::BTreeMap;
+
+const SCAN_COLUMNS: &str = "id, account_id, source, status, started_at, finished_at, collected_at, score, passed, failed, errored, failed_critical, failed_high, failed_medium, failed_low, failed_informational, collection_errors, message, progress_done, progress_total, progress_label";
+
+/// How many scans the sparklines show.
+pub const TREND_LEN: i64 = 12;
+
+fn scan_brief(row: &AnyRow) -> Result<ScanBrief> {
+    let status: String = row.try_get("status")?;
+    let progress = (status == "running").then(|| -> Result<Progress> {
+        Ok(Progress {
+            done: row.try_get("progress_done")?,
+            total: row.try_get("progress_total")?,
+            label: row.try_get("progress_label")?,
+        })
+    });
+    Ok(ScanBrief {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        source: row.try_get("source")?,
+        status,
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        collected_at: row.try_get("collected_at")?,
+        score: row.try_get("score")?,
+        passed: row.try_get("passed")?,
+        failed: row.try_get("failed")?,
+        errored: row.try_get("errored")?,
+        failed_by_severity: SeverityCounts {
+            critical: row.try_get("failed_critical")?,
+            high: row.try_get("failed_high")?,
+            medium: row.try_get("failed_medium")?,
+            low: row.try_get("failed_low")?,
+            informational: row.try_get("failed_informational")?,
+        },
+        collection_errors: row.try_get("collection_errors")?,
+        message: row.try_get("message")?,
+        progress: progress.transpose()?,
+    })
+}
+
+/// A check's description from the registry (`None` for ids this build does not know,
+/// e.g. from an imported snapshot of another version).
+pub fn check_info(id: &str) -> Option<CheckInfo> {
+    let c = rampart_engine::checks::find(id)?;
+    Some(CheckInfo {
+        id: c.meta.id.to_owned(),
+        title: c.meta.title.to_owned(),
+        service: c.meta.service.as_str().to_owned(),
+        severity: c.meta.severity.as_str().to_owned(),
+        rationale: c.meta.rationale.to_owned(),
+        remediation_console: c.meta.remediation.console.to_owned(),
+        remediation_cli: c.meta.remediation.cli.to_owned(),
+        compliance: c
+            .meta
+            .compliance
+            .iter()
+            .map(|(f, ids)| (f.key().to_owned(), ids.iter().map(|s| (*s).to_owned()).collect()))
+            .collect(),
+    })
+}
+
+fn score_of(counts: &[(Option<f64>, f64)]) -> Option<f64> {
+    // Organisation score: mean of account scores weighted by evaluated findings.
+    let (mut w, mut s) = (0.0, 0.0);
+    for (score, weight) in counts {
+        if let Some(score) = score {
+            w += weight;
+            s += score * weight;
+        }
+    }
+    (w > 0.0).then(|| (10.0 * s / w).round() / 10.0)
+}
+
+impl Store {
+    async fn latest_scans(&self) -> Result<BTreeMap<String, ScanBrief>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SCAN_COLUMNS}, coverage_json FROM scans WHERE id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| scan_brief(r).map(|s| (s.account_id.clone(), s)))
+            .collect()
+    }
+
+    async fn running_scans(&self) -> Result<BTreeMap<String, ScanBrief>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SCAN_COLUMNS} FROM scans WHERE status = 'running' ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| scan_brief(r).map(|s| (s.account_id.clone(), s)))
+            .collect()
+    }
+
+    async fn trends(&self, account: Option<&str>) -> Result<BTreeMap<String, Vec<TrendPoint>>> {
+        // The last TREND_LEN finished scans of each account, oldest first.
+        let sql = format!(
+            "SELECT id, account_id, collected_at, score FROM (
+                 SELECT id, account_id, collected_at, score,
+                        ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY collected_at DESC, id DESC) AS rn
+                 FROM scans WHERE status IN ('succeeded', 'partial'){}
+             ) t WHERE rn <= {TREND_LEN} ORDER BY account_id, collected_at, id",
+            if account.is_some() { " AND account_id = $1" } else { "" }
+        );
+        let mut q = sqlx::query(&sql);
+        if let Some(a) = account {
+            q = q.bind(a.to_owned());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let mut out: BTreeMap<String, Vec<TrendPoint>> = BTreeMap::new();
+        for r in &rows {
+            out.entry(r.try_get("account_id")?)
+                .or_default()
+                .push(TrendPoint {
+                    scan_id: r.try_get("id")?,
+                    at: r.try_get::<Option<String>, _>("collected_at")?.unwrap_or_default(),
+                    score: r.try_get("score")?,
+                });
+        }
+        Ok(out)
+    }
+
+    async fn coverage_summaries(
+        &self,
+    ) -> Result<BTreeMap<String, rampart_engine::coverage::CoverageSummary>> {
+        let rows = sqlx::query(
+            "SELECT account_id, coverage_json FROM scans WHERE id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = BTreeMap::new();
+        for r in &rows {
+            if let Some(json) = r.try_get::<Option<String>, _>("coverage_json")? {
+                if let Ok(c) = serde_json::from_str::<Coverage>(&json) {
+                    out.insert(r.try_get("account_id")?, c.summary());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The overview: every account with score, trend, failures, last scan and coverage.
+    pub async fn overview(
+        &self,
+        query: &OverviewQuery,
+        scannable: impl Fn(&AccountRecord) -> bool,
+        visible: impl Fn(&str) -> bool,
+    ) -> Result<OverviewData> {
+        let (accounts, latest, running, trends, coverage) = futures::try_join!(
+            self.accounts(),
+            self.latest_scans(),
+            self.running_scans(),
+            self.trends(None),
+            self.coverage_summaries()
+        )?;
+        let mut environments: Vec<String> = accounts
+            .iter()
+            .map(|a| a.environment.clone())
+            .filter(|e| !e.is_empty())
+            .collect();
+        environments.sort();
+        environments.dedup();
+        let needle = query.q.as_deref().map(str::to_lowercase).filter(|s| !s.is_empty());
+        let env = query.environment.as_deref().filter(|s| !s.is_empty());
+        let mut rows: Vec<AccountRow> = accounts
+            .iter()
+            .filter(|a| visible(&a.id))
+            .filter(|a| env.is_none_or(|e| a.environment == e))
+            .filter(|a| {
+                needle.as_ref().is_none_or(|n| {
+                    a.name.to_lowercase().contains(n)
+                        || a.id.contains(n.as_str())
+                        || a.owner_team.to_lowercase().contains(n)
+                })
+            })
+            .map(|a| {
+                let last = latest.get(&a.id).cloned();
+                AccountRow {
+                    account: a.info(scannable(a)),
+                    score: last.as_ref().and_then(|s| s.score),
+                    trend: trends.get(&a.id).cloned().unwrap_or_default(),
+                    failed: last.as_ref().map(|s| s.failed_by_severity).unwrap_or_default(),
+                    last_scan: last,
+                    running: running.get(&a.id).cloned(),
+                    coverage: coverage.get(&a.id).cloned(),
+                }
+            })
+            .collect();
+        let descending = query.dir.as_deref() == Some("desc");
+        match query.sort.as_deref().unwrap_or("score") {
+            "name" => rows.sort_by(|a, b| a.account.name.cmp(&b.account.name)),
+            "failed" => rows.sort_by(|a, b| {
+                (a.failed.critical, a.failed.high, a.failed.total())
+                    .cmp(&(b.failed.critical, b.failed.high, b.failed.total()))
+            }),
+            "last_scan" => rows.sort_by(|a, b| {
+                let t = |r: &AccountRow| r.last_scan.as_ref().and_then(|s| s.collected_at.clone());
+                t(a).cmp(&t(b))
+            }),
+            _ => rows.sort_by(|a, b| {
+                a.score
+                    .unwrap_or(f64::INFINITY)
+                    .total_cmp(&b.score.unwrap_or(f64::INFINITY))
+            }),
+        }
+        if descending {
+            rows.reverse();
+        }
+        let mut failed = SeverityCounts::default();
+        let mut weights = Vec::new();
+        for r in &rows {
+            for s in ["critical", "high", "medium", "low", "informational"] {
+                failed.add(s, r.failed.get(s));
+            }
+            if let Some(s) = &r.last_scan {
+                weights.push((s.score, (s.passed + s.failed) as f64));
+            }
+        }
+        Ok(OverviewData {
+            org_score: score_of(&weights),
+            failed,
+            accounts: rows,
+            environments,
+            query: query.clone(),
+        })
+    }
+
+    pub async fn account_page(&self, id: &str, scannable: impl Fn(&AccountRecord) -> bool) -> Result<AccountData> {
+        let account = self.account(id).await?;
+        let latest_row = sqlx::query(&format!(
+            "SELECT {SCAN_COLUMNS}, coverage_json, errors_json FROM scans WHERE id = (SELECT latest_scan_id FROM accounts WHERE id = $1)"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (latest, coverage, collection_errors) = match &latest_row {
+            Some(r) => {
+                let coverage = r
+                    .try_get::<Option<String>, _>("coverage_json")?
+                    .and_then(|j| serde_json::from_str::<Coverage>(&j).ok());
+                let errors: String = r.try_get("errors_json")?;
+                let errors: Vec<CollectionError> = serde_json::from_str(&errors)
+                    .map_err(|e| StoreError::Corrupt(format!("collection errors: {e}")))?;
+                (Some(scan_brief(r)?), coverage, errors)
+            }
+            None => (None, None, Vec::new()),
+        };
+        let by_service = match &latest {
+            Some(scan) => {
+                let rows = sqlx::query(
+                    "SELECT service, status, severity, COUNT(*) AS n FROM findings WHERE scan_id = $1 GROUP BY service, status, severity ORDER BY service",
+                )
+                .bind(scan.id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut map: BTreeMap<String, ServiceBreakdown> = BTreeMap::new();
+                for r in &rows {
+                    let service: String = r.try_get("service")?;
+                    let status: String = r.try_get("status")?;
+                    let severity: String = r.try_get("severity")?;
+                    let n: i64 = r.try_get("n")?;
+                    let e = map.entry(service.clone()).or_insert_with(|| ServiceBreakdown {
+                        service,
+                        passed: 0,
+                        failed: 0,
+                        errored: 0,
+                        failed_by_severity: SeverityCounts::default(),
+                    });
+                    match status.as_str() {
+                        "PASS" => e.passed += n,
+                        "FAIL" => {
+                            e.failed += n;
+                            e.failed_by_severity.add(&severity, n);
+                        }
+                        _ => e.errored += n,
+                    }
+                }
+                map.into_values().collect()
+            }
+            None => Vec::new(),
+        };
+        let running = self.running_scans().await?.remove(id);
+        let trend = self.trends(Some(id)).await?.remove(id).unwrap_or_default();
+        Ok(AccountData {
+            account: account.info(scannable(&account)),
+            latest,
+            running,
+            trend,
+            by_service,
+            coverage,
+            collection_errors,
+        })
+    }
+
+    /// Every scan of an account, newest first.
+    pub async fn scans(&self, account_id: &str) -> Result<Vec<ScanBrief>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {SCAN_COLUMNS} FROM scans WHERE account_id = $1 ORDER BY COALESCE(collected_at, started_at) DESC, id DESC LIMIT 500"
+        ))
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(scan_brief).collect()
+    }
+
+    pub async fn scan(&self, scan_id: i64) -> Result<ScanData> {
+        let row = sqlx::query(&format!(
+            "SELECT {SCAN_COLUMNS}, errors_json FROM scans WHERE id = $1"
+        ))
+        .bind(scan_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "scan",
+            id: scan_id.to_string(),
+        })?;
+        let scan = scan_brief(&row)?;
+        let errors: String = row.try_get("errors_json")?;
+        let account = self.account(&scan.account_id).await?;
+        Ok(ScanData {
+            account: account.info(false),
+            scan,
+            collection_errors: serde_json::from_str(&errors)
+                .map_err(|e| StoreError::Corrupt(format!("collection errors: {e}")))?,
+        })
+    }
+
+    /// Pass/fail of each control of `framework`, per account, from the latest scans.
+    pub async fn compliance(
+        &self,
+        framework: Framework,
+        visible: impl Fn(&str) -> bool,
+    ) -> Result<ComplianceData> {
+        let accounts: Vec<AccountRecord> = self
+            .accounts()
+            .await?
+            .into_iter()
+            .filter(|a| visible(&a.id))
+            .collect();
+        let rows = sqlx::query(
+            "SELECT s.account_id, c.control, c.passed, c.failed, c.errored FROM scan_controls c
+             JOIN scans s ON s.id = c.scan_id
+             WHERE c.framework = $1 AND c.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)",
+        )
+        .bind(framework.key())
+        .fetch_all(&self.pool)
+        .await?;
+        let index: BTreeMap<&str, usize> =
+            accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        // Controls come from the registry (so controls with no finding still show).
+        let mut controls: BTreeMap<String, ControlRow> = BTreeMap::new();
+        for check in registry() {
+            for (f, ids) in check.meta.compliance {
+                if *f != framework {
+                    continue;
+                }
+                for id in *ids {
+                    controls
+                        .entry((*id).to_owned())
+                        .or_insert_with(|| ControlRow {
+                            control: (*id).to_owned(),
+                            checks: Vec::new(),
+                            cells: vec![ControlCell::default(); accounts.len()],
+                        })
+                        .checks
+                        .push((check.meta.id.to_owned(), check.meta.title.to_owned()));
+                }
+            }
+        }
+        for r in &rows {
+            let account: String = r.try_get("account_id")?;
+            let control: String = r.try_get("control")?;
+            let Some(&i) = index.get(account.as_str()) else {
+                continue;
+            };
+            let row = controls.entry(control.clone()).or_insert_with(|| ControlRow {
+                control,
+                checks: Vec::new(),
+                cells: vec![ControlCell::default(); accounts.len()],
+            });
+            if let Some(cell) = row.cells.get_mut(i) {
+                cell.passed += r.try_get::<i64, _>("passed")?;
+                cell.failed += r.try_get::<i64, _>("failed")?;
+                cell.errored += r.try_get::<i64, _>("errored")?;
+            }
+        }
+        let mut controls: Vec<ControlRow> = controls.into_values().collect();
+        controls.sort_by(|a, b| control_order(&a.control).cmp(&control_order(&b.control)));
+        Ok(ComplianceData {
+            framework: framework.key().to_owned(),
+            framework_title: framework.title().to_owned(),
+            frameworks: Framework::ALL
+                .iter()
+                .map(|f| (f.key().to_owned(), f.title().to_owned()))
+                .collect(),
+            accounts: accounts.iter().map(|a| (a.id.clone(), a.name.clone())).collect(),
+            controls,
+        })
+    }
+
+    /// A check and its latest results per account.
+    pub async fn check_detail(&self, id: &str, visible: impl Fn(&str) -> bool) -> Result<CheckDetail> {
+        let check = check_info(id).ok_or_else(|| StoreError::NotFound {
+            what: "check",
+            id: id.to_owned(),
+        })?;
+        let rows = sqlx::query(
+            "SELECT f.account_id, a.name, f.status, COUNT(*) AS n FROM findings f JOIN accounts a ON a.id = f.account_id
+             WHERE f.check_id = $1 AND f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)
+             GROUP BY f.account_id, a.name, f.status ORDER BY a.name",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut per: BTreeMap<(String, String), (i64, i64, i64)> = BTreeMap::new();
+        for r in &rows {
+            let account: String = r.try_get("account_id")?;
+            if !visible(&account) {
+                continue;
+            }
+            let e = per.entry((r.try_get("name")?, account)).or_default();
+            let n: i64 = r.try_get("n")?;
+            match r.try_get::<String, _>("status")?.as_str() {
+                "PASS" => e.0 += n,
+                "FAIL" => e.1 += n,
+                _ => e.2 += n,
+            }
+        }
+        Ok(CheckDetail {
+            check,
+            accounts: per
+                .into_iter()
+                .map(|((name, id), (p, f, e))| (id, name, p, f, e))
+                .collect(),
+        })
+    }
+
+    /// Rows of one scan for the JSON twin of a scan (all findings, schema order).
+    pub async fn scan_findings(&self, scan_id: i64) -> Result<Vec<rampart_app::model::FindingRow>> {
+        let rows = sqlx::query(
+            "SELECT f.key_id, f.scan_id, f.account_id, a.name AS account_name, f.check_id, f.title, f.service, f.severity, f.status, f.region, f.resource_arn, f.resource_type, f.message, f.controls
+             FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1
+             ORDER BY f.severity_rank DESC, f.check_id, f.region, f.resource_arn",
+        )
+        .bind(scan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(finding_row).collect()
+    }
+
+    /// All accounts, for filters.
+    pub async fn account_names(&self) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name, id"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| account_from_row(r).map(|a| (a.id, a.name)))
+            .collect()
+    }
+}
+
+/// Orders control ids numerically (`1.2` < `1.10`; `IAM.2` < `IAM.10`).
+pub fn control_order(id: &str) -> Vec<(String, u64)> {
+    id.split('.')
+        .map(|part| match part.parse::<u64>() {
+            Ok(n) => (String::new(), n),
+            Err(_) => (part.to_owned(), 0),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::control_order;
+
+    #[test]
+    fn controls_sort_numerically_within_their_section() {
+        let mut ids = vec!["1.10", "1.2", "IAM.10", "IAM.2", "4.1", "2.1.1"];
+        ids.sort_by_key(|s| control_order(s));
+        assert_eq!(ids, ["1.2", "1.10", "2.1.1", "4.1", "IAM.2", "IAM.10"]);
+    }
+}

@@ -1,0 +1,67 @@
+//! JSON twins of the pages, with the same query parameters.
+
+use super::AppState;
+use super::error::ApiError;
+use super::pages::{DiffQuery, FrameworkQuery};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use rampart_app::model::{
+    AccountData, CheckDetail, CheckInfo, ComplianceData, DiffData, FindingDetail,
+    FindingQuery, FindingRow, FindingsData, OverviewData, OverviewQuery, ScanData, ScansData,
+};
+use serde::Serialize;
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+pub async fn overview(State(s): State<AppState>, Query(q): Query<OverviewQuery>) -> ApiResult<OverviewData> {
+    Ok(Json(s.overview(&q).await?))
+}
+
+pub async fn accounts(State(s): State<AppState>, Query(q): Query<OverviewQuery>) -> ApiResult<Vec<rampart_app::model::AccountRow>> {
+    Ok(Json(s.overview(&q).await?.accounts))
+}
+
+pub async fn account(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<AccountData> {
+    Ok(Json(s.account(&id).await?))
+}
+
+pub async fn scans(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<ScansData> {
+    Ok(Json(s.scans(&id).await?))
+}
+
+pub async fn diff(State(s): State<AppState>, Path(id): Path<String>, Query(q): Query<DiffQuery>) -> ApiResult<DiffData> {
+    Ok(Json(s.diff(&id, q.from, q.to).await?))
+}
+
+pub async fn findings(State(s): State<AppState>, Query(q): Query<FindingQuery>) -> ApiResult<FindingsData> {
+    Ok(Json(s.findings(&q).await?))
+}
+
+pub async fn finding(State(s): State<AppState>, Path(key): Path<i64>) -> ApiResult<FindingDetail> {
+    Ok(Json(s.finding(key).await?))
+}
+
+/// A scan with its findings.
+#[derive(Serialize)]
+pub struct ScanWithFindings {
+    #[serde(flatten)]
+    pub scan: ScanData,
+    pub findings: Vec<FindingRow>,
+}
+
+pub async fn scan(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<ScanWithFindings> {
+    let (scan, findings) = futures::try_join!(s.store().scan(id), s.store().scan_findings(id))?;
+    Ok(Json(ScanWithFindings { scan, findings }))
+}
+
+pub async fn compliance(State(s): State<AppState>, Query(q): Query<FrameworkQuery>) -> ApiResult<ComplianceData> {
+    Ok(Json(s.compliance(q.framework.as_deref()).await?))
+}
+
+pub async fn checks(State(s): State<AppState>) -> Json<Vec<CheckInfo>> {
+    Json(s.checks())
+}
+
+pub async fn check(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<CheckDetail> {
+    Ok(Json(s.check(&id).await?))
+}

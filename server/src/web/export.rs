@@ -1,0 +1,177 @@
+//! Streamed exports of the findings of the current filter: CSV and JSON (the scan schema's
+//! finding objects). Rows flow from the database cursor through a small bounded channel into
+//! the response body, so memory stays flat whatever the size.
+
+use super::AppState;
+use super::error::ApiError;
+use crate::store::{ExportRow, FindingFilter, Store};
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use rampart_app::model::FindingQuery;
+use tokio::sync::mpsc;
+
+/// Rows buffered between the database and the body.
+const CHANNEL: usize = 512;
+/// Bytes per body chunk.
+const CHUNK: usize = 64 * 1024;
+
+pub const CSV_HEADER: [&str; 13] = [
+    "account_id",
+    "account_name",
+    "check_id",
+    "title",
+    "service",
+    "severity",
+    "status",
+    "region",
+    "resource_arn",
+    "resource_type",
+    "message",
+    "compliance",
+    "evidence",
+];
+
+fn spawn_rows(store: Store, filter: FindingFilter) -> mpsc::Receiver<Result<ExportRow, String>> {
+    let (tx, rx) = mpsc::channel(CHANNEL);
+    tokio::spawn(async move {
+        let result = store.export_findings(&filter, tx.clone()).await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "export failed");
+            let _ = tx.send(Err(e.to_string())).await;
+        }
+    });
+    rx
+}
+
+/// Turns rows into body chunks with `encode`; `head`/`tail` frame the document.
+fn body(
+    rx: mpsc::Receiver<Result<ExportRow, String>>,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    encode: fn(&mut Vec<u8>, &ExportRow, bool),
+) -> Body {
+    struct St {
+        rx: mpsc::Receiver<Result<ExportRow, String>>,
+        head: Option<Vec<u8>>,
+        tail: Option<Vec<u8>>,
+        first: bool,
+        encode: fn(&mut Vec<u8>, &ExportRow, bool),
+    }
+    let st = St {
+        rx,
+        head: Some(head),
+        tail: Some(tail),
+        first: true,
+        encode,
+    };
+    let stream = futures::stream::unfold(st, |mut st| async move {
+        let mut buf = st.head.take().unwrap_or_default();
+        while buf.len() < CHUNK {
+            match st.rx.recv().await {
+                Some(Ok(row)) => {
+                    (st.encode)(&mut buf, &row, st.first);
+                    st.first = false;
+                }
+                Some(Err(e)) => {
+                    return Some((Err(std::io::Error::other(e)), st));
+                }
+                None => {
+                    if let Some(tail) = st.tail.take() {
+                        buf.extend_from_slice(&tail);
+                    }
+                    break;
+                }
+            }
+        }
+        if buf.is_empty() {
+            None
+        } else {
+            Some((Ok::<Bytes, std::io::Error>(Bytes::from(buf)), st))
+        }
+    });
+    Body::from_stream(stream)
+}
+
+fn csv_row(buf: &mut Vec<u8>, r: &ExportRow, _first: bool) {
+    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let row = &r.row;
+    let compliance = row.controls.join(" ");
+    let _ = w.write_record([
+        row.account_id.as_str(),
+        row.account_name.as_str(),
+        row.check_id.as_str(),
+        row.title.as_str(),
+        row.service.as_str(),
+        row.severity.as_str(),
+        row.status.as_str(),
+        row.region.as_str(),
+        row.resource_arn.as_str(),
+        row.resource_type.as_str(),
+        row.message.as_str(),
+        compliance.as_str(),
+        r.evidence.as_str(),
+    ]);
+    if let Ok(bytes) = w.into_inner() {
+        buf.extend_from_slice(&bytes);
+    }
+}
+
+fn json_row(buf: &mut Vec<u8>, r: &ExportRow, first: bool) {
+    if !first {
+        buf.push(b',');
+    }
+    buf.push(b'\n');
+    let _ = serde_json::to_writer(&mut *buf, &r.to_schema_json());
+}
+
+fn filter_of(q: &FindingQuery) -> Result<FindingFilter, ApiError> {
+    FindingFilter::from_query(q, Some("FAIL"))
+        .map_err(|e| ApiError(super::WebError::bad_request(e)))
+}
+
+fn stamp() -> String {
+    chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+pub async fn csv(State(s): State<AppState>, Query(q): Query<FindingQuery>) -> Result<Response, ApiError> {
+    let filter = filter_of(&q)?;
+    let rx = spawn_rows(s.store().clone(), filter);
+    let mut head = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut head);
+        let _ = w.write_record(CSV_HEADER);
+        let _ = w.flush();
+    }
+    let name = format!("attachment; filename=\"rampart-findings-{}.csv\"", stamp());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        body(rx, head, Vec::new(), csv_row),
+    )
+        .into_response())
+}
+
+pub async fn json(State(s): State<AppState>, Query(q): Query<FindingQuery>) -> Result<Response, ApiError> {
+    let filter = filter_of(&q)?;
+    let rx = spawn_rows(s.store().clone(), filter);
+    let head = format!(
+        "{{\"schema_version\":{},\"kind\":\"findings-export\",\"exported_at\":{},\"filter\":{},\"findings\":[",
+        rampart_engine::report::SCHEMA_VERSION,
+        serde_json::Value::String(chrono::Utc::now().to_rfc3339()),
+        serde_json::to_string(&q).unwrap_or_else(|_| "{}".into()),
+    )
+    .into_bytes();
+    let name = format!("attachment; filename=\"rampart-findings-{}.json\"", stamp());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        body(rx, head, b"\n]}\n".to_vec(), json_row),
+    )
+        .into_response())
+}
