@@ -168,7 +168,11 @@ pub fn Sparkline(points: Vec<TrendPoint>) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let x = if n <= 1 { w / 2.0 } else { 2.0 + (w - 4.0) * i as f64 / (n - 1) as f64 };
+            let x = if n <= 1 {
+                w / 2.0
+            } else {
+                2.0 + (w - 4.0) * i as f64 / (n - 1) as f64
+            };
             let y = 2.0 + (h - 4.0) * (1.0 - s.clamp(0.0, 100.0) / 100.0);
             (x, y)
         })
@@ -247,7 +251,11 @@ pub fn Yes(ok: bool) -> impl IntoView {
 
 /// The counts of one facet as links that set (or clear) that filter.
 #[component]
-pub fn FacetList(facet: Facet, selected: Option<String>, base: Vec<(String, Option<String>)>) -> impl IntoView {
+pub fn FacetList(
+    facet: Facet,
+    selected: Option<String>,
+    base: Vec<(String, Option<String>)>,
+) -> impl IntoView {
     let name = facet.name.clone();
     let link = move |value: Option<String>| {
         let mut params: Vec<(&str, Option<String>)> = base
@@ -326,7 +334,12 @@ pub fn Pager(page: i64, per_page: i64, total: i64, base: String) -> impl IntoVie
 
 /// A CSRF-protected POST form with one button.
 #[component]
-pub fn PostButton(action: String, csrf: String, label: &'static str, #[prop(optional)] class: &'static str) -> impl IntoView {
+pub fn PostButton(
+    action: String,
+    csrf: String,
+    label: &'static str,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
     view! {
         <form method="post" action=action class="inline">
             <input type="hidden" name="csrf" value=csrf/>

@@ -37,7 +37,8 @@ pub fn when_opt(t: Option<&str>) -> String {
 }
 
 pub fn score(s: Option<f64>) -> String {
-    s.map(|s| format!("{s:.1}")).unwrap_or_else(|| "n/a".to_owned())
+    s.map(|s| format!("{s:.1}"))
+        .unwrap_or_else(|| "n/a".to_owned())
 }
 
 /// CSS class of a score band.

@@ -11,12 +11,12 @@
 use anyhow::{Context, bail};
 use chrono::{Duration as Days, Utc};
 use rampart::store::{ScanInput, Store};
+use rampart_engine::Status;
 use rampart_engine::checks::{Finding, registry};
 use rampart_engine::coverage::coverage;
 use rampart_engine::inventory::Inventory;
 use rampart_engine::report::ScanReport;
 use rampart_engine::types::{AccountId, Region};
-use rampart_engine::Status;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -39,8 +39,15 @@ fn account_id(i: usize) -> String {
 fn synthetic(i: usize, n: usize) -> anyhow::Result<(Inventory, ScanReport)> {
     let checks = registry();
     let account = AccountId::parse(&account_id(i))?;
-    let regions: Vec<Region> = REGIONS.iter().map(|r| Region::parse(r)).collect::<Result<_, _>>()?;
-    let inventory = Inventory::empty(account.clone(), Utc::now() - Days::hours(i as i64 % 48), regions.clone());
+    let regions: Vec<Region> = REGIONS
+        .iter()
+        .map(|r| Region::parse(r))
+        .collect::<Result<_, _>>()?;
+    let inventory = Inventory::empty(
+        account.clone(),
+        Utc::now() - Days::hours(i as i64 % 48),
+        regions.clone(),
+    );
     let findings = (0..n)
         .map(|j| {
             let check = &checks[j % checks.len()];
@@ -103,7 +110,11 @@ async fn load(store: &Store, o: &Options) -> anyhow::Result<Duration> {
             )
             .await?;
         if (i + 1) % 100 == 0 {
-            eprintln!("  loaded {} accounts ({:.0} s)", i + 1, start.elapsed().as_secs_f64());
+            eprintln!(
+                "  loaded {} accounts ({:.0} s)",
+                i + 1,
+                start.elapsed().as_secs_f64()
+            );
         }
     }
     Ok(start.elapsed())
@@ -116,7 +127,10 @@ fn rampart_bin() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let bin = exe.with_file_name("rampart");
     if !bin.exists() {
-        bail!("{} not found: build it with `cargo build --release -p rampart` (or set RAMPART_BIN)", bin.display());
+        bail!(
+            "{} not found: build it with `cargo build --release -p rampart` (or set RAMPART_BIN)",
+            bin.display()
+        );
     }
     Ok(bin)
 }
@@ -138,7 +152,13 @@ fn start_server(url: &str) -> anyhow::Result<Server> {
     let addr = listener.local_addr()?;
     drop(listener);
     let child = Command::new(rampart_bin()?)
-        .args(["serve", "--listen", &addr.to_string(), "--database-url", url])
+        .args([
+            "serve",
+            "--listen",
+            &addr.to_string(),
+            "--database-url",
+            url,
+        ])
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -178,7 +198,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-async fn hammer(http: &reqwest::Client, url: &str, clients: usize, seconds: u64) -> anyhow::Result<(Vec<Duration>, usize)> {
+async fn hammer(
+    http: &reqwest::Client,
+    url: &str,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<(Vec<Duration>, usize)> {
     let until = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for _ in 0..clients {
@@ -212,7 +237,9 @@ async fn hammer(http: &reqwest::Client, url: &str, clients: usize, seconds: u64)
 }
 
 async fn measure(name: &str, url: &str, o: &Options) -> anyhow::Result<()> {
-    let http = reqwest::Client::builder().pool_max_idle_per_host(o.clients).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(o.clients)
+        .build()?;
     let (lat, errors) = hammer(&http, url, o.clients, o.seconds).await?;
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
@@ -227,8 +254,15 @@ async fn measure(name: &str, url: &str, o: &Options) -> anyhow::Result<()> {
 }
 
 async fn run_one(kind: &str, url: &str, o: &Options) -> anyhow::Result<()> {
-    println!("\n== {kind}: {} accounts × {} findings = {} findings", o.accounts, o.findings, o.accounts * o.findings);
-    let store = Store::open(url).await.with_context(|| format!("opening {kind}"))?;
+    println!(
+        "\n== {kind}: {} accounts × {} findings = {} findings",
+        o.accounts,
+        o.findings,
+        o.accounts * o.findings
+    );
+    let store = Store::open(url)
+        .await
+        .with_context(|| format!("opening {kind}"))?;
     let took = load(&store, o).await?;
     println!(
         "  load through the storage code: {:.1} s ({:.0} findings/s)",
@@ -242,11 +276,23 @@ async fn run_one(kind: &str, url: &str, o: &Options) -> anyhow::Result<()> {
     // Warm up each page once.
     let http = reqwest::Client::new();
     for path in ["/", "/findings"] {
-        http.get(format!("{}{path}", server.base)).send().await?.bytes().await?;
+        http.get(format!("{}{path}", server.base))
+            .send()
+            .await?
+            .bytes()
+            .await?;
     }
-    println!("  under load: {} concurrent clients for {} s per page", o.clients, o.seconds);
+    println!(
+        "  under load: {} concurrent clients for {} s per page",
+        o.clients, o.seconds
+    );
     measure("overview /", &format!("{}/", server.base), o).await?;
-    measure("account page", &format!("{}/accounts/{account}", server.base), o).await?;
+    measure(
+        "account page",
+        &format!("{}/accounts/{account}", server.base),
+        o,
+    )
+    .await?;
     measure(
         "findings (account + high)",
         &format!("{}/findings?account={account}&severity=high", server.base),

@@ -58,7 +58,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Some("dashboard") => {
             let db = match args.iter().position(|a| a == "--db") {
-                Some(i) => args.get(i + 1).context("--db takes sqlite, postgres or both")?.clone(),
+                Some(i) => args
+                    .get(i + 1)
+                    .context("--db takes sqlite, postgres or both")?
+                    .clone(),
                 None => "both".to_owned(),
             };
             if !["sqlite", "postgres", "both"].contains(&db.as_str()) {

@@ -74,10 +74,9 @@ rm -rf "$dir"
 /// A PostgreSQL cluster for tests: either a throwaway server owned by this handle, or an
 /// external cluster named by [`EXTERNAL_URL_ENV`].
 pub struct PgCluster {
-    host: String,
+    /// `postgres://user[:password]@host:port/`, as libpq takes it (percent-encoded).
+    base: String,
     port: u16,
-    user: String,
-    password: Option<String>,
     /// The newest `/usr/lib/postgresql/*/bin`, when installed (else the client tools on `PATH`).
     bin: Option<PathBuf>,
     /// `None` for an external cluster.
@@ -95,7 +94,7 @@ struct Server {
 impl fmt::Debug for PgCluster {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PgCluster")
-            .field("url", &self.url())
+            .field("port", &self.port)
             .field("external", &self.server.is_none())
             .finish_non_exhaustive()
     }
@@ -104,8 +103,8 @@ impl fmt::Debug for PgCluster {
 impl PgCluster {
     /// Starts a throwaway cluster owned by the returned handle: `initdb` into a new temporary
     /// directory, then a server on a free loopback port, and waits until it accepts
-    /// connections. Dropping the handle stops the server
-    /// and removes the directory. As root, `initdb` and `postgres` run as the `postgres` user.
+    /// connections. Dropping the handle stops the server and removes the directory. As root,
+    /// `initdb` and `postgres` run as the `postgres` user.
     pub fn start() -> Result<PgCluster> {
         let mut attempt = 1;
         loop {
@@ -145,17 +144,13 @@ impl PgCluster {
         if !matches!(parsed.path(), "" | "/") {
             bail!("`{EXTERNAL_URL_ENV}` must not name a database: `{url}`");
         }
-        let user = match parsed.username() {
-            "" => "postgres".to_owned(),
-            u => u.to_owned(),
-        };
+        let mut base = parsed.to_string();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
         Ok(PgCluster {
-            host: parsed
-                .host_str()
-                .map_or_else(|| "localhost".to_owned(), str::to_owned),
+            base,
             port: parsed.port().unwrap_or(5432),
-            user,
-            password: parsed.password().map(str::to_owned),
             bin: newest_bin_dir().ok(),
             server: None,
         })
@@ -188,10 +183,8 @@ impl PgCluster {
             .context("starting the postgres wrapper (bash)")?;
         let stdin = child.stdin.take();
         let cluster = PgCluster {
-            host: "127.0.0.1".to_owned(),
+            base: format!("postgres://postgres@127.0.0.1:{port}/"),
             port,
-            user: "postgres".to_owned(),
-            password: None,
             bin: Some(bin),
             server: Some(Server {
                 wrapper: child,
@@ -218,17 +211,9 @@ impl PgCluster {
                     server.log()
                 );
             }
-            let ready = Command::new(self.client("pg_isready"))
-                .args(["-q", "-t", "1", "-d", "postgres"])
-                .args([
-                    "-h",
-                    &self.host,
-                    "-p",
-                    &self.port.to_string(),
-                    "-U",
-                    &self.user,
-                ])
-                .stdin(Stdio::null())
+            let ready = self
+                .client_command("pg_isready")
+                .args(["-q", "-t", "1", "-d", &format!("{}postgres", self.base)])
                 .status()
                 .context("running pg_isready")?;
             if ready.success() {
@@ -246,8 +231,9 @@ impl PgCluster {
         }
     }
 
-    /// Creates the database `name` (letters, digits and `_`, at most 63) and returns its URL,
-    /// `postgres://postgres@127.0.0.1:PORT/NAME` for a throwaway cluster.
+    /// Creates the database `name` (letters, digits and `_`, at most 63) and returns its URL:
+    /// `postgres://postgres@127.0.0.1:PORT/NAME` for a throwaway cluster, the external URL
+    /// (credentials included) followed by `NAME` otherwise.
     pub fn create_database(&self, name: &str) -> Result<String> {
         let valid = !name.is_empty()
             && name.len() <= 63
@@ -257,17 +243,10 @@ impl PgCluster {
         }
         let mut createdb = self.client_command("createdb");
         createdb
-            .args([
-                "-h",
-                &self.host,
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                &self.user,
-            ])
-            .args(["--maintenance-db", "postgres", "--", name]);
+            .arg(format!("--maintenance-db={}postgres", self.base))
+            .args(["--", name]);
         run(&mut createdb).with_context(|| format!("creating database `{name}`"))?;
-        Ok(format!("{}{name}", self.url()))
+        Ok(format!("{}{name}", self.base))
     }
 
     /// Runs `sql` with `psql` in the database at `database_url` (a URL from
@@ -290,10 +269,10 @@ impl PgCluster {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// The cluster's URL without a database, `postgres://user@host:port/` (a password, when
-    /// the external URL has one, is left out).
-    pub fn url(&self) -> String {
-        format!("postgres://{}@{}:{}/", self.user, self.host, self.port)
+    /// The cluster's URL without a database: `postgres://postgres@127.0.0.1:PORT/` for a
+    /// throwaway cluster, the external URL (credentials included) otherwise.
+    pub fn url(&self) -> &str {
+        &self.base
     }
 
     /// The TCP port the server listens on.
@@ -310,11 +289,15 @@ impl PgCluster {
 
     fn client_command(&self, tool: &str) -> Command {
         let mut cmd = Command::new(self.client(tool));
-        cmd.stdin(Stdio::null()).env("PGCONNECT_TIMEOUT", "10");
-        match &self.password {
-            Some(p) => cmd.env("PGPASSWORD", p),
-            None => cmd.env_remove("PGPASSWORD"),
-        };
+        // Only the URL says where to connect, whatever the caller's environment holds.
+        cmd.stdin(Stdio::null())
+            .env("PGCONNECT_TIMEOUT", "10")
+            .env_remove("PGHOST")
+            .env_remove("PGPORT")
+            .env_remove("PGUSER")
+            .env_remove("PGPASSWORD")
+            .env_remove("PGDATABASE")
+            .env_remove("PGSERVICE");
         cmd
     }
 }

@@ -198,7 +198,7 @@ impl Driver {
     }
 
     /// Waits until chromedriver answers `/status` with `ready`.
-    async fn wait_ready(&mut self, http: &reqwest::Client, base: &str) -> Result<()> {
+    async fn wait_ready(&self, http: &reqwest::Client, base: &str) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok(status) = std::fs::read_to_string(self.log.with_extension("exited")) {
@@ -289,7 +289,7 @@ impl Browser {
             .context("building the HTTP client")?;
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let mut driver = Driver::spawn(port, [profile.path(), downloads.path()])?;
+        let driver = Driver::spawn(port, [profile.path(), downloads.path()])?;
         driver.wait_ready(&http, &base).await?;
 
         let download_dir = downloads.path().display().to_string();
@@ -454,9 +454,25 @@ impl Browser {
                 return Ok(found);
             }
             if Instant::now() > deadline {
+                // Name what is there (an unfinished `.crdownload` means the body broke off).
+                let mut present: Vec<String> = std::fs::read_dir(self.download_dir())
+                    .map(|entries| {
+                        entries
+                            .filter_map(|e| {
+                                e.ok().map(|e| e.file_name().to_string_lossy().into_owned())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                present.sort();
                 bail!(
-                    "no `.{ext}` download in {} after {timeout:?}",
-                    self.download_dir().display()
+                    "no new finished `.{ext}` download in {} after {timeout:?} (folder holds: {})",
+                    self.download_dir().display(),
+                    if present.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        present.join(", ")
+                    }
                 );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -1,6 +1,6 @@
 //! Browser tests: real headless Chromium, driven through WebDriver, against the real
 //! `rampart` binary (demo mode, and `serve` scanning a moto account).
-#![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use rampart_end2end::webdriver::{Browser, free_port};
 use rampart_engine::testing::moto::MotoServer;
@@ -76,18 +76,18 @@ async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
 
     // Overview → the production account.
     browser
-        .find("a.account-name[href='/accounts/333344445555']")
+        .find("a.account-name[href='/accounts/666677778888']")
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
     browser
-        .wait_for_url("/accounts/333344445555", Duration::from_secs(10))
+        .wait_for_url("/accounts/666677778888", Duration::from_secs(10))
         .await
         .unwrap();
     let h1 = browser.find("h1").await.unwrap().text().await.unwrap();
-    assert_eq!(h1, "acme-production");
+    assert_eq!(h1, "acme-sandbox");
     let comparison = browser.find("table.comparison").await.unwrap().text().await.unwrap();
     assert!(comparison.contains("us-east-1"), "{comparison}");
 
@@ -99,7 +99,7 @@ async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
         .click()
         .await
         .unwrap();
-    browser.wait_for_url("/findings?account=333344445555", Duration::from_secs(10)).await.unwrap();
+    browser.wait_for_url("/findings?account=666677778888", Duration::from_secs(10)).await.unwrap();
     let select = browser.find("select[name=severity] option[value=high]").await.unwrap();
     select.click().await.unwrap();
     browser.find("#filters button[type=submit]").await.unwrap().click().await.unwrap();
@@ -119,7 +119,7 @@ async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
     assert!(page.contains("How to fix it") && page.contains("History across scans"));
 
     // Back to the filtered list and export it as CSV: the file has the listed rows.
-    browser.goto(&format!("{}/findings?account=333344445555&severity=high", server.base)).await.unwrap();
+    browser.goto(&format!("{}/findings?account=666677778888&severity=high", server.base)).await.unwrap();
     let listed = browser.find_all("table.findings tbody tr").await.unwrap().len();
     browser.find("a[href^='/export/findings.csv']").await.unwrap().click().await.unwrap();
     let file = browser.wait_for_download("csv", Duration::from_secs(20)).await.unwrap();
@@ -127,7 +127,7 @@ async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(records.len(), listed);
-    assert!(records.iter().all(|r| &r[0] == "333344445555" && &r[5] == "high"));
+    assert!(records.iter().all(|r| &r[0] == "666677778888" && &r[5] == "high"));
     browser.quit().await.unwrap();
 }
 

@@ -67,15 +67,15 @@ fn database_names_outside_letters_digits_and_underscore_are_refused() {
 }
 
 /// A tiny web site: a home page with a link, a GET form and a CSV download.
-async fn site() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+async fn site() -> std::io::Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             tokio::spawn(respond(stream));
         }
     });
-    base
+    Ok(base)
 }
 
 async fn respond(mut stream: TcpStream) {
@@ -136,7 +136,7 @@ async fn respond(mut stream: TcpStream) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_reads_a_page_follows_a_link_submits_a_form_and_downloads_a_file() {
-    let base = site().await;
+    let base = site().await.unwrap();
     let browser = Browser::start().await.unwrap();
 
     browser.goto(&base).await.unwrap();
@@ -225,7 +225,7 @@ async fn a_browser_reads_a_page_follows_a_link_submits_a_form_and_downloads_a_fi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finding_a_missing_element_fails_with_the_webdriver_error_after_waiting() {
-    let base = site().await;
+    let base = site().await.unwrap();
     let browser = Browser::start().await.unwrap();
     browser.goto(&format!("{base}/next")).await.unwrap();
     let started = std::time::Instant::now();

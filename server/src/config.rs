@@ -180,7 +180,9 @@ impl Config {
             ))
         })?;
         if fc.scan.concurrency == 0 {
-            return Err(ConfigError::Invalid("scan.concurrency must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "scan.concurrency must be at least 1".into(),
+            ));
         }
         for r in &fc.scan.regions {
             Region::parse(r).map_err(|e| ConfigError::Invalid(format!("scan.regions: {e}")))?;
@@ -190,7 +192,10 @@ impl Config {
             AccountId::parse(&a.id)
                 .map_err(|e| ConfigError::Invalid(format!("account `{}`: {e}", a.name)))?;
             if !seen.insert(a.id.clone()) {
-                return Err(ConfigError::Invalid(format!("account {} is listed twice", a.id)));
+                return Err(ConfigError::Invalid(format!(
+                    "account {} is listed twice",
+                    a.id
+                )));
             }
             for r in &a.regions {
                 Region::parse(r)
@@ -205,7 +210,9 @@ impl Config {
         }
         Ok(Config {
             listen,
-            database_url: fc.database_url.unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
+            database_url: fc
+                .database_url
+                .unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
             scan: fc.scan,
             accounts: fc.accounts,
         })
@@ -253,7 +260,10 @@ regions = ["eu-west-1"]
 
         let c = Config::load(
             Some(&path),
-            env(&[("RAMPART_DATABASE_URL", "env.db"), ("RAMPART_LISTEN", "127.0.0.1:5000")]),
+            env(&[
+                ("RAMPART_DATABASE_URL", "env.db"),
+                ("RAMPART_LISTEN", "127.0.0.1:5000"),
+            ]),
             &Overrides {
                 listen: Some("127.0.0.1:6000".into()),
                 database_url: None,
@@ -268,7 +278,10 @@ regions = ["eu-west-1"]
     fn accounts_can_come_from_the_environment_as_json() {
         let c = Config::load(
             None,
-            env(&[("RAMPART_ACCOUNTS", r#"[{"id":"444455556666","name":"dev"}]"#)]),
+            env(&[(
+                "RAMPART_ACCOUNTS",
+                r#"[{"id":"444455556666","name":"dev"}]"#,
+            )]),
             &Overrides::default(),
         )
         .unwrap();
@@ -289,8 +302,11 @@ regions = ["eu-west-1"]
         assert!(bad(&[("RAMPART_ACCOUNTS", "not json")]).contains("RAMPART_ACCOUNTS"));
         assert!(bad(&[("RAMPART_SCAN_CONCURRENCY", "many")]).contains("not a number"));
         assert!(
-            bad(&[("RAMPART_ACCOUNTS", r#"[{"id":"111122223333","name":"a"},{"id":"111122223333","name":"b"}]"#)])
-                .contains("twice")
+            bad(&[(
+                "RAMPART_ACCOUNTS",
+                r#"[{"id":"111122223333","name":"a"},{"id":"111122223333","name":"b"}]"#
+            )])
+            .contains("twice")
         );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.toml");

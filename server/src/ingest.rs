@@ -74,7 +74,11 @@ pub async fn import_snapshot(store: &Store, bytes: &[u8]) -> Result<ImportResult
 }
 
 /// Loads the demo organisation: `history + 1` weekly scans per account, oldest first.
-pub async fn load_demo(store: &Store, now: DateTime<Utc>, history: usize) -> Result<usize, StoreError> {
+pub async fn load_demo(
+    store: &Store,
+    now: DateTime<Utc>,
+    history: usize,
+) -> Result<usize, StoreError> {
     let mut scans = 0;
     for account in rampart_engine::demo::organisation() {
         store

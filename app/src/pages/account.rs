@@ -37,7 +37,8 @@ pub fn render(chrome: &Chrome, data: AccountData) -> String {
     let latest = data.latest.clone();
     let summary = match &latest {
         Some(s) => {
-            let message = (!s.message.is_empty()).then(|| view! { <p class="muted">{s.message.clone()}</p> });
+            let message =
+                (!s.message.is_empty()).then(|| view! { <p class="muted">{s.message.clone()}</p> });
             let scan_href = format!("/scans/{}", s.id);
             view! {
                 <div class="cards">
@@ -71,7 +72,10 @@ pub fn render(chrome: &Chrome, data: AccountData) -> String {
         .clone()
         .map(comparison_table)
         .map(|v| v.into_any())
-        .unwrap_or_else(|| view! { <p class="empty">"No coverage data yet (scan the account first)."</p> }.into_any());
+        .unwrap_or_else(|| {
+            view! { <p class="empty">"No coverage data yet (scan the account first)."</p> }
+                .into_any()
+        });
     let errors = (!data.collection_errors.is_empty()).then(|| {
         let rows = data
             .collection_errors
@@ -103,10 +107,24 @@ pub fn render(chrome: &Chrome, data: AccountData) -> String {
     let meta = format!(
         "{} · {}{}",
         a.id,
-        if a.environment.is_empty() { "no environment".to_owned() } else { a.environment.clone() },
-        if a.owner_team.is_empty() { String::new() } else { format!(" · owned by {}", a.owner_team) }
+        if a.environment.is_empty() {
+            "no environment".to_owned()
+        } else {
+            a.environment.clone()
+        },
+        if a.owner_team.is_empty() {
+            String::new()
+        } else {
+            format!(" · owned by {}", a.owner_team)
+        }
     );
-    let export_csv = url("/export/findings.csv", &[("account", Some(id.clone())), ("status", Some("any".into()))]);
+    let export_csv = url(
+        "/export/findings.csv",
+        &[
+            ("account", Some(id.clone())),
+            ("status", Some("any".into())),
+        ],
+    );
     let title = a.name.clone();
     let body = view! {
         <div class="page-head">
@@ -146,10 +164,17 @@ fn breakdown_table(account: &str, rows: Vec<ServiceBreakdown>) -> impl IntoView 
         .map(|r| {
             let href = url(
                 "/findings",
-                &[("account", Some(account.to_owned())), ("service", Some(r.service.clone()))],
+                &[
+                    ("account", Some(account.to_owned())),
+                    ("service", Some(r.service.clone())),
+                ],
             );
             let total = r.passed + r.failed;
-            let pct = if total > 0 { 100.0 * r.passed as f64 / total as f64 } else { 100.0 };
+            let pct = if total > 0 {
+                100.0 * r.passed as f64 / total as f64
+            } else {
+                100.0
+            };
             view! {
                 <tr>
                     <td><a href=href>{service_name(&r.service).to_owned()}</a></td>
@@ -234,9 +259,16 @@ fn region_row(r: RegionCoverage) -> impl IntoView {
     } else {
         format!("missing {}", cw.monitors_missing.join(", "))
     };
-    let trails = if ct.trails.is_empty() { "none".to_owned() } else { ct.trails.join(", ") };
+    let trails = if ct.trails.is_empty() {
+        "none".to_owned()
+    } else {
+        ct.trails.join(", ")
+    };
     let gap_row = (!gaps.is_empty()).then(|| {
-        let items = gaps.into_iter().map(|g| view! { <li>{g}</li> }).collect_view();
+        let items = gaps
+            .into_iter()
+            .map(|g| view! { <li>{g}</li> })
+            .collect_view();
         view! { <tr class="gaps"><td></td><td colspan="16"><ul>{items}</ul></td></tr> }
     });
     view! {

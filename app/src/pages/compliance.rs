@@ -11,7 +11,11 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
         .iter()
         .map(|(key, title)| {
             let href = url("/compliance", &[("framework", Some(key.clone()))]);
-            let class = if *key == data.framework { "tab active" } else { "tab" };
+            let class = if *key == data.framework {
+                "tab active"
+            } else {
+                "tab"
+            };
             view! { <a href=href class=class>{title.clone()}</a> }
         })
         .collect_view();
@@ -87,7 +91,10 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
             format!("{pass}/{evaluated}")
         })
         .collect();
-    let totals = passing.into_iter().map(|t| view! { <td class="num">{t}</td> }).collect_view();
+    let totals = passing
+        .into_iter()
+        .map(|t| view! { <td class="num">{t}</td> })
+        .collect_view();
     let title = data.framework_title.clone();
     let body = view! {
         <div class="page-head"><h1>"Compliance"</h1></div>
@@ -109,7 +116,10 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
 fn compliance_list(info: &CheckInfo) -> String {
     info.compliance
         .iter()
-        .flat_map(|(fw, ids)| ids.iter().map(move |id| format!("{} {id}", framework_short(fw))))
+        .flat_map(|(fw, ids)| {
+            ids.iter()
+                .map(move |id| format!("{} {id}", framework_short(fw)))
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

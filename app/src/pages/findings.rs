@@ -84,9 +84,14 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
     let svc = q.service.clone();
     let sort = q.sort.clone();
     let rows = if data.rows.is_empty() {
-        view! { <tr><td colspan="7" class="empty">"No finding matches these filters."</td></tr> }.into_any()
+        view! { <tr><td colspan="7" class="empty">"No finding matches these filters."</td></tr> }
+            .into_any()
     } else {
-        data.rows.into_iter().map(finding_row).collect_view().into_any()
+        data.rows
+            .into_iter()
+            .map(finding_row)
+            .collect_view()
+            .into_any()
     };
     let pager_base = link("/findings", &pairs);
     let body = view! {
@@ -254,7 +259,9 @@ pub fn render_detail(chrome: &Chrome, d: FindingDetail) -> String {
             }
         })
         .collect_view();
-    let resolved = d.resolved_at.clone().map(|t| view! { <span class="badge status-pass">{format!("resolved {}", when(&t))}</span> });
+    let resolved = d.resolved_at.clone().map(
+        |t| view! { <span class="badge status-pass">{format!("resolved {}", when(&t))}</span> },
+    );
     let title = f.title.clone();
     let body = view! {
         <div class="page-head">

@@ -25,7 +25,11 @@ pub fn render(chrome: &Chrome, data: OverviewData) -> String {
             ],
         );
         let mark = if current {
-            if q.dir.as_deref() == Some("desc") { " ▼" } else { " ▲" }
+            if q.dir.as_deref() == Some("desc") {
+                " ▼"
+            } else {
+                " ▲"
+            }
         } else {
             ""
         };

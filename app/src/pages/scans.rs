@@ -10,7 +10,12 @@ pub fn render_list(chrome: &Chrome, data: ScansData) -> String {
     let a = data.account.clone();
     let account_href = account_href(&a.id);
     let diff_action = format!("/accounts/{}/diff", enc(&a.id));
-    let finished: Vec<_> = data.scans.iter().filter(|s| s.status == "succeeded" || s.status == "partial").cloned().collect();
+    let finished: Vec<_> = data
+        .scans
+        .iter()
+        .filter(|s| s.status == "succeeded" || s.status == "partial")
+        .cloned()
+        .collect();
     let default_to = finished.first().map(|s| s.id);
     let default_from = finished.get(1).map(|s| s.id);
     let select = move |name: &'static str, default: Option<i64>| {
@@ -28,7 +33,11 @@ pub fn render_list(chrome: &Chrome, data: ScansData) -> String {
         .iter()
         .map(|s| {
             let href = format!("/scans/{}", s.id);
-            let progress = s.progress.clone().map(|p| format!(" {}/{}", p.done, p.total)).unwrap_or_default();
+            let progress = s
+                .progress
+                .clone()
+                .map(|p| format!(" {}/{}", p.done, p.total))
+                .unwrap_or_default();
             view! {
                 <tr>
                     <td><a href=href>{format!("#{}", s.id)}</a></td>
@@ -64,14 +73,28 @@ pub fn render_list(chrome: &Chrome, data: ScansData) -> String {
         </table>
     }
     .into_any();
-    shell(&title, chrome, body, data.scans.iter().any(|s| s.status == "running").then_some(5))
+    shell(
+        &title,
+        chrome,
+        body,
+        data.scans
+            .iter()
+            .any(|s| s.status == "running")
+            .then_some(5),
+    )
 }
 
 pub fn render_scan(chrome: &Chrome, data: ScanData) -> String {
     let s = data.scan.clone();
     let a = data.account.clone();
     let account_href = account_href(&a.id);
-    let findings_href = url("/findings", &[("scan", Some(s.id.to_string())), ("status", Some("any".into()))]);
+    let findings_href = url(
+        "/findings",
+        &[
+            ("scan", Some(s.id.to_string())),
+            ("status", Some("any".into())),
+        ],
+    );
     let json_href = format!("/api/scans/{}", s.id);
     let errors = data
         .collection_errors

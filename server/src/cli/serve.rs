@@ -10,13 +10,15 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Configuration: a TOML file (--config) with `listen`, `database_url`, \
+#[command(
+    after_help = "Configuration: a TOML file (--config) with `listen`, `database_url`, \
 [scan] (concurrency, regions) and [[accounts]] (id, name, environment, owner_team, role_arn, \
 external_id, regions); see the README.\n\
 Environment (overrides the file): RAMPART_LISTEN, RAMPART_DATABASE_URL (or DATABASE_URL), \
 RAMPART_SCAN_CONCURRENCY, RAMPART_SCAN_REGIONS (comma separated), RAMPART_ACCOUNTS (JSON array \
 of accounts). Flags override both.\n\
-Databases: a file path or sqlite://FILE (default rampart.db, WAL mode), or postgres://USER@HOST/DB.")]
+Databases: a file path or sqlite://FILE (default rampart.db, WAL mode), or postgres://USER@HOST/DB."
+)]
 pub struct ServeArgs {
     /// Configuration file (TOML).
     #[arg(long, value_name = "FILE")]
@@ -58,11 +60,18 @@ pub struct ImportArgs {
     pub database_url: Option<String>,
 }
 
-fn load_config(file: Option<&std::path::Path>, listen: Option<String>, database_url: Option<String>) -> anyhow::Result<Config> {
+fn load_config(
+    file: Option<&std::path::Path>,
+    listen: Option<String>,
+    database_url: Option<String>,
+) -> anyhow::Result<Config> {
     Ok(Config::load(
         file,
         |k| std::env::var(k).ok(),
-        &Overrides { listen, database_url },
+        &Overrides {
+            listen,
+            database_url,
+        },
     )?)
 }
 
@@ -76,7 +85,10 @@ pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
     }
     let interrupted = store.fail_interrupted_scans().await?;
     if interrupted > 0 {
-        tracing::warn!(interrupted, "scans left running by a previous server were marked failed");
+        tracing::warn!(
+            interrupted,
+            "scans left running by a previous server were marked failed"
+        );
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -125,15 +137,19 @@ pub async fn demo_cmd(args: DemoArgs) -> anyhow::Result<u8> {
         path.display(),
         listener.local_addr()?
     );
-    serve(listener, AppState::new(store.clone(), true, ScanDefaults::default())).await?;
+    serve(
+        listener,
+        AppState::new(store.clone(), true, ScanDefaults::default()),
+    )
+    .await?;
     store.close().await;
     Ok(EXIT_OK)
 }
 
 pub async fn import_cmd(args: ImportArgs) -> anyhow::Result<u8> {
     let config = load_config(args.config.as_deref(), None, args.database_url)?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("reading `{}`", args.file.display()))?;
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading `{}`", args.file.display()))?;
     let store = Store::open(&config.database_url)
         .await
         .with_context(|| format!("opening the database `{}`", redact(&config.database_url)))?;
@@ -170,7 +186,10 @@ fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_are_not_shown_in_database_urls() {
-        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact("rampart.db"), "rampart.db");
     }

@@ -180,38 +180,30 @@ fn where_clause(f: &FindingFilter, skip: Skip) -> Where {
             w.sql = "f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)".into();
         }
     }
-    if let (Some(_), Some(account)) = (&f.scan, &f.account) {
-        if skip != Skip::Account {
-            w.push("f.account_id = $?", Arg::Text(account.clone()));
-        }
-    }
-    if let Some(v) = &f.service {
-        if skip != Skip::Service {
-            w.push("f.service = $?", Arg::Text(v.clone()));
-        }
-    }
-    if let Some(v) = &f.severity {
-        if skip != Skip::Severity {
-            w.push("f.severity = $?", Arg::Text(v.clone()));
-        }
-    }
-    if let Some(v) = &f.status {
-        if skip != Skip::Status {
-            w.push("f.status = $?", Arg::Text(v.clone()));
-        }
-    }
-    if let Some(v) = &f.region {
-        if skip != Skip::Region {
-            w.push("f.region = $?", Arg::Text(v.clone()));
-        }
-    }
-    if let Some(v) = &f.check {
-        if skip != Skip::Check {
-            w.push("f.check_id = $?", Arg::Text(v.clone()));
+    let exact: [(&Option<String>, Skip, &str); 6] = [
+        (
+            if f.scan.is_some() { &f.account } else { &None },
+            Skip::Account,
+            "f.account_id",
+        ),
+        (&f.service, Skip::Service, "f.service"),
+        (&f.severity, Skip::Severity, "f.severity"),
+        (&f.status, Skip::Status, "f.status"),
+        (&f.region, Skip::Region, "f.region"),
+        (&f.check, Skip::Check, "f.check_id"),
+    ];
+    for (value, facet, column) in exact {
+        if let Some(v) = value
+            && skip != facet
+        {
+            w.push(&format!("{column} = $?"), Arg::Text(v.clone()));
         }
     }
     if let Some(v) = &f.control {
-        w.push("f.controls LIKE $?", Arg::Text(format!("% {} %", escape_like(v))));
+        w.push(
+            "f.controls LIKE $?",
+            Arg::Text(format!("% {} %", escape_like(v))),
+        );
     }
     if let Some(v) = &f.q {
         let pattern = format!("%{}%", escape_like(&v.to_lowercase()));
@@ -225,7 +217,9 @@ fn where_clause(f: &FindingFilter, skip: Skip) -> Where {
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn bind_all<'q>(
@@ -266,11 +260,15 @@ pub(super) fn finding_row(row: &AnyRow) -> Result<FindingRow> {
 fn order_by(f: &FindingFilter) -> String {
     let dir = if f.descending { "DESC" } else { "ASC" };
     match f.sort {
-        Sort::Severity => format!(
-            "f.severity_rank {dir}, f.account_id, f.check_id, f.region, f.resource_arn"
+        Sort::Severity => {
+            format!("f.severity_rank {dir}, f.account_id, f.check_id, f.region, f.resource_arn")
+        }
+        Sort::Account => format!(
+            "a.name {dir}, f.account_id {dir}, f.severity_rank DESC, f.check_id, f.resource_arn"
         ),
-        Sort::Account => format!("a.name {dir}, f.account_id {dir}, f.severity_rank DESC, f.check_id, f.resource_arn"),
-        Sort::Check => format!("f.check_id {dir}, f.severity_rank DESC, f.account_id, f.resource_arn"),
+        Sort::Check => {
+            format!("f.check_id {dir}, f.severity_rank DESC, f.account_id, f.resource_arn")
+        }
         Sort::Resource => format!("f.resource_arn {dir}, f.check_id, f.account_id"),
         Sort::Region => format!("f.region {dir}, f.severity_rank DESC, f.check_id, f.resource_arn"),
     }
@@ -443,7 +441,9 @@ impl Store {
         for r in &history_rows {
             history.push(HistoryPoint {
                 scan_id: r.try_get("scan_id")?,
-                at: r.try_get::<Option<String>, _>("collected_at")?.unwrap_or_default(),
+                at: r
+                    .try_get::<Option<String>, _>("collected_at")?
+                    .unwrap_or_default(),
                 status: r.try_get("status")?,
                 message: r.try_get("message")?,
             });
@@ -496,8 +496,16 @@ impl Store {
                 .collect()
         };
         let (fa, fb) = (failing(&a), failing(&b));
-        let new = b.iter().filter(|r| fb.contains(&r.key_id) && !fa.contains(&r.key_id)).cloned().collect();
-        let still = b.iter().filter(|r| fb.contains(&r.key_id) && fa.contains(&r.key_id)).cloned().collect();
+        let new = b
+            .iter()
+            .filter(|r| fb.contains(&r.key_id) && !fa.contains(&r.key_id))
+            .cloned()
+            .collect();
+        let still = b
+            .iter()
+            .filter(|r| fb.contains(&r.key_id) && fa.contains(&r.key_id))
+            .cloned()
+            .collect();
         let resolved = a
             .into_iter()
             .filter(|r| fa.contains(&r.key_id) && !fb.contains(&r.key_id))

@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn bare_paths_are_sqlite_files_and_other_schemes_are_refused() {
         assert_eq!(
-            normalise_url("/tmp/r.db").map(|(u, b)| (u, b)).ok(),
+            normalise_url("/tmp/r.db").ok(),
             Some(("sqlite:///tmp/r.db".to_owned(), Backend::Sqlite))
         );
         assert_eq!(

@@ -38,7 +38,9 @@ pub fn severity_rank(s: Severity) -> i64 {
 
 /// `framework:control` tokens, space separated with spaces around, so that
 /// `controls LIKE '% cis-aws-3.0:1.4 %'` matches exactly one control.
-pub fn controls_text(compliance: &BTreeMap<rampart_engine::checks::Framework, Vec<String>>) -> String {
+pub fn controls_text(
+    compliance: &BTreeMap<rampart_engine::checks::Framework, Vec<String>>,
+) -> String {
     let mut s = String::from(" ");
     for (framework, ids) in compliance {
         for id in ids {
@@ -82,7 +84,13 @@ impl Store {
         Ok(id)
     }
 
-    pub async fn update_progress(&self, scan_id: i64, done: u64, total: u64, label: &str) -> Result<()> {
+    pub async fn update_progress(
+        &self,
+        scan_id: i64,
+        done: u64,
+        total: u64,
+        label: &str,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE scans SET progress_done = $1, progress_total = $2, progress_label = $3 WHERE id = $4 AND status = 'running'",
         )
@@ -280,7 +288,9 @@ impl Store {
             .map(|c| c.meta.id)
             .collect();
         if !collected.is_empty() {
-            let placeholders: Vec<String> = (0..collected.len()).map(|i| format!("${}", i + 3)).collect();
+            let placeholders: Vec<String> = (0..collected.len())
+                .map(|i| format!("${}", i + 3))
+                .collect();
             let sql = format!(
                 "UPDATE finding_keys SET resolved_at = $1 WHERE account_id = $2 AND last_status = 'FAIL'
                    AND resolved_at IS NULL AND last_seen_at < $1 AND check_id IN ({})",
@@ -322,7 +332,8 @@ impl Store {
             what: "snapshot of scan",
             id: scan_id.to_string(),
         })?;
-        let json = gunzip(&blob).map_err(|e| StoreError::Corrupt(format!("snapshot of scan {scan_id}: {e}")))?;
+        let json = gunzip(&blob)
+            .map_err(|e| StoreError::Corrupt(format!("snapshot of scan {scan_id}: {e}")))?;
         Inventory::from_json(&json)
             .map_err(|e| StoreError::Corrupt(format!("snapshot of scan {scan_id}: {e}")))
     }

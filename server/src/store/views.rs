@@ -70,7 +70,12 @@ pub fn check_info(id: &str) -> Option<CheckInfo> {
             .meta
             .compliance
             .iter()
-            .map(|(f, ids)| (f.key().to_owned(), ids.iter().map(|s| (*s).to_owned()).collect()))
+            .map(|(f, ids)| {
+                (
+                    f.key().to_owned(),
+                    ids.iter().map(|s| (*s).to_owned()).collect(),
+                )
+            })
             .collect(),
     })
 }
@@ -131,7 +136,9 @@ impl Store {
                 .or_default()
                 .push(TrendPoint {
                     scan_id: r.try_get("id")?,
-                    at: r.try_get::<Option<String>, _>("collected_at")?.unwrap_or_default(),
+                    at: r
+                        .try_get::<Option<String>, _>("collected_at")?
+                        .unwrap_or_default(),
                     score: r.try_get("score")?,
                 });
         }
@@ -148,10 +155,10 @@ impl Store {
         .await?;
         let mut out = BTreeMap::new();
         for r in &rows {
-            if let Some(json) = r.try_get::<Option<String>, _>("coverage_json")? {
-                if let Ok(c) = serde_json::from_str::<Coverage>(&json) {
-                    out.insert(r.try_get("account_id")?, c.summary());
-                }
+            if let Some(json) = r.try_get::<Option<String>, _>("coverage_json")?
+                && let Ok(c) = serde_json::from_str::<Coverage>(&json)
+            {
+                out.insert(r.try_get("account_id")?, c.summary());
             }
         }
         Ok(out)
@@ -178,7 +185,11 @@ impl Store {
             .collect();
         environments.sort();
         environments.dedup();
-        let needle = query.q.as_deref().map(str::to_lowercase).filter(|s| !s.is_empty());
+        let needle = query
+            .q
+            .as_deref()
+            .map(str::to_lowercase)
+            .filter(|s| !s.is_empty());
         let env = query.environment.as_deref().filter(|s| !s.is_empty());
         let mut rows: Vec<AccountRow> = accounts
             .iter()
@@ -197,7 +208,10 @@ impl Store {
                     account: a.info(scannable(a)),
                     score: last.as_ref().and_then(|s| s.score),
                     trend: trends.get(&a.id).cloned().unwrap_or_default(),
-                    failed: last.as_ref().map(|s| s.failed_by_severity).unwrap_or_default(),
+                    failed: last
+                        .as_ref()
+                        .map(|s| s.failed_by_severity)
+                        .unwrap_or_default(),
                     last_scan: last,
                     running: running.get(&a.id).cloned(),
                     coverage: coverage.get(&a.id).cloned(),
@@ -208,8 +222,11 @@ impl Store {
         match query.sort.as_deref().unwrap_or("score") {
             "name" => rows.sort_by(|a, b| a.account.name.cmp(&b.account.name)),
             "failed" => rows.sort_by(|a, b| {
-                (a.failed.critical, a.failed.high, a.failed.total())
-                    .cmp(&(b.failed.critical, b.failed.high, b.failed.total()))
+                (a.failed.critical, a.failed.high, a.failed.total()).cmp(&(
+                    b.failed.critical,
+                    b.failed.high,
+                    b.failed.total(),
+                ))
             }),
             "last_scan" => rows.sort_by(|a, b| {
                 let t = |r: &AccountRow| r.last_scan.as_ref().and_then(|s| s.collected_at.clone());
@@ -243,7 +260,11 @@ impl Store {
         })
     }
 
-    pub async fn account_page(&self, id: &str, scannable: impl Fn(&AccountRecord) -> bool) -> Result<AccountData> {
+    pub async fn account_page(
+        &self,
+        id: &str,
+        scannable: impl Fn(&AccountRecord) -> bool,
+    ) -> Result<AccountData> {
         let account = self.account(id).await?;
         let latest_row = sqlx::query(&format!(
             "SELECT {SCAN_COLUMNS}, coverage_json, errors_json FROM scans WHERE id = (SELECT latest_scan_id FROM accounts WHERE id = $1)"
@@ -277,13 +298,15 @@ impl Store {
                     let status: String = r.try_get("status")?;
                     let severity: String = r.try_get("severity")?;
                     let n: i64 = r.try_get("n")?;
-                    let e = map.entry(service.clone()).or_insert_with(|| ServiceBreakdown {
-                        service,
-                        passed: 0,
-                        failed: 0,
-                        errored: 0,
-                        failed_by_severity: SeverityCounts::default(),
-                    });
+                    let e = map
+                        .entry(service.clone())
+                        .or_insert_with(|| ServiceBreakdown {
+                            service,
+                            passed: 0,
+                            failed: 0,
+                            errored: 0,
+                            failed_by_severity: SeverityCounts::default(),
+                        });
                     match status.as_str() {
                         "PASS" => e.passed += n,
                         "FAIL" => {
@@ -363,8 +386,11 @@ impl Store {
         .bind(framework.key())
         .fetch_all(&self.pool)
         .await?;
-        let index: BTreeMap<&str, usize> =
-            accounts.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let index: BTreeMap<&str, usize> = accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
         // Controls come from the registry (so controls with no finding still show).
         let mut controls: BTreeMap<String, ControlRow> = BTreeMap::new();
         for check in registry() {
@@ -391,11 +417,13 @@ impl Store {
             let Some(&i) = index.get(account.as_str()) else {
                 continue;
             };
-            let row = controls.entry(control.clone()).or_insert_with(|| ControlRow {
-                control,
-                checks: Vec::new(),
-                cells: vec![ControlCell::default(); accounts.len()],
-            });
+            let row = controls
+                .entry(control.clone())
+                .or_insert_with(|| ControlRow {
+                    control,
+                    checks: Vec::new(),
+                    cells: vec![ControlCell::default(); accounts.len()],
+                });
             if let Some(cell) = row.cells.get_mut(i) {
                 cell.passed += r.try_get::<i64, _>("passed")?;
                 cell.failed += r.try_get::<i64, _>("failed")?;
@@ -403,7 +431,7 @@ impl Store {
             }
         }
         let mut controls: Vec<ControlRow> = controls.into_values().collect();
-        controls.sort_by(|a, b| control_order(&a.control).cmp(&control_order(&b.control)));
+        controls.sort_by_key(|c| control_order(&c.control));
         Ok(ComplianceData {
             framework: framework.key().to_owned(),
             framework_title: framework.title().to_owned(),
@@ -411,13 +439,20 @@ impl Store {
                 .iter()
                 .map(|f| (f.key().to_owned(), f.title().to_owned()))
                 .collect(),
-            accounts: accounts.iter().map(|a| (a.id.clone(), a.name.clone())).collect(),
+            accounts: accounts
+                .iter()
+                .map(|a| (a.id.clone(), a.name.clone()))
+                .collect(),
             controls,
         })
     }
 
     /// A check and its latest results per account.
-    pub async fn check_detail(&self, id: &str, visible: impl Fn(&str) -> bool) -> Result<CheckDetail> {
+    pub async fn check_detail(
+        &self,
+        id: &str,
+        visible: impl Fn(&str) -> bool,
+    ) -> Result<CheckDetail> {
         let check = check_info(id).ok_or_else(|| StoreError::NotFound {
             what: "check",
             id: id.to_owned(),
@@ -468,9 +503,11 @@ impl Store {
 
     /// All accounts, for filters.
     pub async fn account_names(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name, id"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| account_from_row(r).map(|a| (a.id, a.name)))
             .collect()

@@ -6,18 +6,24 @@ use super::pages::{DiffQuery, FrameworkQuery};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use rampart_app::model::{
-    AccountData, CheckDetail, CheckInfo, ComplianceData, DiffData, FindingDetail,
-    FindingQuery, FindingRow, FindingsData, OverviewData, OverviewQuery, ScanData, ScansData,
+    AccountData, CheckDetail, CheckInfo, ComplianceData, DiffData, FindingDetail, FindingQuery,
+    FindingRow, FindingsData, OverviewData, OverviewQuery, ScanData, ScansData,
 };
 use serde::Serialize;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-pub async fn overview(State(s): State<AppState>, Query(q): Query<OverviewQuery>) -> ApiResult<OverviewData> {
+pub async fn overview(
+    State(s): State<AppState>,
+    Query(q): Query<OverviewQuery>,
+) -> ApiResult<OverviewData> {
     Ok(Json(s.overview(&q).await?))
 }
 
-pub async fn accounts(State(s): State<AppState>, Query(q): Query<OverviewQuery>) -> ApiResult<Vec<rampart_app::model::AccountRow>> {
+pub async fn accounts(
+    State(s): State<AppState>,
+    Query(q): Query<OverviewQuery>,
+) -> ApiResult<Vec<rampart_app::model::AccountRow>> {
     Ok(Json(s.overview(&q).await?.accounts))
 }
 
@@ -29,11 +35,18 @@ pub async fn scans(State(s): State<AppState>, Path(id): Path<String>) -> ApiResu
     Ok(Json(s.scans(&id).await?))
 }
 
-pub async fn diff(State(s): State<AppState>, Path(id): Path<String>, Query(q): Query<DiffQuery>) -> ApiResult<DiffData> {
+pub async fn diff(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> ApiResult<DiffData> {
     Ok(Json(s.diff(&id, q.from, q.to).await?))
 }
 
-pub async fn findings(State(s): State<AppState>, Query(q): Query<FindingQuery>) -> ApiResult<FindingsData> {
+pub async fn findings(
+    State(s): State<AppState>,
+    Query(q): Query<FindingQuery>,
+) -> ApiResult<FindingsData> {
     Ok(Json(s.findings(&q).await?))
 }
 
@@ -54,7 +67,10 @@ pub async fn scan(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<S
     Ok(Json(ScanWithFindings { scan, findings }))
 }
 
-pub async fn compliance(State(s): State<AppState>, Query(q): Query<FrameworkQuery>) -> ApiResult<ComplianceData> {
+pub async fn compliance(
+    State(s): State<AppState>,
+    Query(q): Query<FrameworkQuery>,
+) -> ApiResult<ComplianceData> {
     Ok(Json(s.compliance(q.framework.as_deref()).await?))
 }
 

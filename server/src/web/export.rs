@@ -91,11 +91,14 @@ fn body(
             Some((Ok::<Bytes, std::io::Error>(Bytes::from(buf)), st))
         }
     });
-    Body::from_stream(stream)
+    // Fused: the compression layer may poll again after the end.
+    Body::from_stream(futures::StreamExt::fuse(stream))
 }
 
 fn csv_row(buf: &mut Vec<u8>, r: &ExportRow, _first: bool) {
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
     let row = &r.row;
     let compliance = row.controls.join(" ");
     let _ = w.write_record([
@@ -135,7 +138,10 @@ fn stamp() -> String {
     chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-pub async fn csv(State(s): State<AppState>, Query(q): Query<FindingQuery>) -> Result<Response, ApiError> {
+pub async fn csv(
+    State(s): State<AppState>,
+    Query(q): Query<FindingQuery>,
+) -> Result<Response, ApiError> {
     let filter = filter_of(&q)?;
     let rx = spawn_rows(s.store().clone(), filter);
     let mut head = Vec::new();
@@ -155,7 +161,10 @@ pub async fn csv(State(s): State<AppState>, Query(q): Query<FindingQuery>) -> Re
         .into_response())
 }
 
-pub async fn json(State(s): State<AppState>, Query(q): Query<FindingQuery>) -> Result<Response, ApiError> {
+pub async fn json(
+    State(s): State<AppState>,
+    Query(q): Query<FindingQuery>,
+) -> Result<Response, ApiError> {
     let filter = filter_of(&q)?;
     let rx = spawn_rows(s.store().clone(), filter);
     let head = format!(

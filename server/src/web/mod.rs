@@ -73,8 +73,10 @@ impl AppState {
         let filter = FindingFilter::from_query(q, Some("FAIL")).map_err(WebError::bad_request)?;
         let ((rows, total, mut facets), accounts) =
             futures::try_join!(self.store().findings(&filter), self.store().account_names())?;
-        let names: std::collections::HashMap<&str, &str> =
-            accounts.iter().map(|(id, name)| (id.as_str(), name.as_str())).collect();
+        let names: std::collections::HashMap<&str, &str> = accounts
+            .iter()
+            .map(|(id, name)| (id.as_str(), name.as_str()))
+            .collect();
         for facet in facets.iter_mut().filter(|f| f.name == "account") {
             for v in &mut facet.values {
                 if let Some(name) = names.get(v.value.as_str()) {
@@ -171,7 +173,10 @@ const MAX_UPLOAD: usize = crate::ingest::MAX_SNAPSHOT_BYTES;
 /// Every route of the dashboard.
 pub fn router(state: AppState) -> Router {
     let import = Router::new()
-        .route("/import", get(pages::import_form).post(pages::import_upload))
+        .route(
+            "/import",
+            get(pages::import_form).post(pages::import_upload),
+        )
         .layer(DefaultBodyLimit::max(MAX_UPLOAD));
     Router::new()
         .route("/", get(pages::overview))

@@ -19,7 +19,10 @@ pub struct PageChrome(pub Chrome);
 impl FromRequestParts<AppState> for PageChrome {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(PageChrome(Chrome {
             demo: state.demo(),
             csrf: parts
@@ -38,17 +41,29 @@ fn fail(chrome: &Chrome) -> impl FnOnce(WebError) -> PageError + '_ {
     move |e| PageError(e, chrome.clone())
 }
 
-pub async fn overview(State(s): State<AppState>, PageChrome(c): PageChrome, Query(q): Query<OverviewQuery>) -> PageResult {
+pub async fn overview(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Query(q): Query<OverviewQuery>,
+) -> PageResult {
     let data = s.overview(&q).await.map_err(fail(&c))?;
     Ok(Html(pages::overview::render(&c, data)))
 }
 
-pub async fn account(State(s): State<AppState>, PageChrome(c): PageChrome, Path(id): Path<String>) -> PageResult {
+pub async fn account(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Path(id): Path<String>,
+) -> PageResult {
     let data = s.account(&id).await.map_err(fail(&c))?;
     Ok(Html(pages::account::render(&c, data)))
 }
 
-pub async fn scans(State(s): State<AppState>, PageChrome(c): PageChrome, Path(id): Path<String>) -> PageResult {
+pub async fn scans(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Path(id): Path<String>,
+) -> PageResult {
     let data = s.scans(&id).await.map_err(fail(&c))?;
     Ok(Html(pages::scans::render_list(&c, data)))
 }
@@ -69,17 +84,34 @@ pub async fn diff(
     Ok(Html(pages::scans::render_diff(&c, data)))
 }
 
-pub async fn scan(State(s): State<AppState>, PageChrome(c): PageChrome, Path(id): Path<i64>) -> PageResult {
-    let data = s.store().scan(id).await.map_err(WebError::from).map_err(fail(&c))?;
+pub async fn scan(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let data = s
+        .store()
+        .scan(id)
+        .await
+        .map_err(WebError::from)
+        .map_err(fail(&c))?;
     Ok(Html(pages::scans::render_scan(&c, data)))
 }
 
-pub async fn findings(State(s): State<AppState>, PageChrome(c): PageChrome, Query(q): Query<FindingQuery>) -> PageResult {
+pub async fn findings(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Query(q): Query<FindingQuery>,
+) -> PageResult {
     let data = s.findings(&q).await.map_err(fail(&c))?;
     Ok(Html(pages::findings::render(&c, data)))
 }
 
-pub async fn finding(State(s): State<AppState>, PageChrome(c): PageChrome, Path(key): Path<i64>) -> PageResult {
+pub async fn finding(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Path(key): Path<i64>,
+) -> PageResult {
     let data = s.finding(key).await.map_err(fail(&c))?;
     Ok(Html(pages::findings::render_detail(&c, data)))
 }
@@ -88,7 +120,11 @@ pub async fn checks(State(s): State<AppState>, PageChrome(c): PageChrome) -> Htm
     Html(pages::compliance::render_checks(&c, s.checks()))
 }
 
-pub async fn check(State(s): State<AppState>, PageChrome(c): PageChrome, Path(id): Path<String>) -> PageResult {
+pub async fn check(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Path(id): Path<String>,
+) -> PageResult {
     let data = s.check(&id).await.map_err(fail(&c))?;
     Ok(Html(pages::compliance::render_check(&c, data)))
 }
@@ -103,20 +139,35 @@ pub async fn compliance(
     PageChrome(c): PageChrome,
     Query(q): Query<FrameworkQuery>,
 ) -> PageResult {
-    let data = s.compliance(q.framework.as_deref()).await.map_err(fail(&c))?;
+    let data = s
+        .compliance(q.framework.as_deref())
+        .await
+        .map_err(fail(&c))?;
     Ok(Html(pages::compliance::render(&c, data)))
 }
 
 /// POST: start a background scan, then back to the account page (which shows progress).
-pub async fn scan_now(State(s): State<AppState>, PageChrome(c): PageChrome, Path(id): Path<String>) -> Result<Redirect, PageError> {
-    let account = s.store().account(&id).await.map_err(WebError::from).map_err(fail(&c))?;
+pub async fn scan_now(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Path(id): Path<String>,
+) -> Result<Redirect, PageError> {
+    let account = s
+        .store()
+        .account(&id)
+        .await
+        .map_err(WebError::from)
+        .map_err(fail(&c))?;
     match s.inner.jobs.start(s.store(), &s.inner.scan, account).await {
-        Ok(_) | Err(JobError::AlreadyRunning(_)) => {
-            Ok(Redirect::to(&format!("/accounts/{}", rampart_app::util::enc(&id))))
-        }
+        Ok(_) | Err(JobError::AlreadyRunning(_)) => Ok(Redirect::to(&format!(
+            "/accounts/{}",
+            rampart_app::util::enc(&id)
+        ))),
         Err(JobError::NotScannable(a)) => Err(fail(&c)(WebError::new(
             StatusCode::CONFLICT,
-            format!("account {a} cannot be scanned from the dashboard: it is a demo or imported account without a role"),
+            format!(
+                "account {a} cannot be scanned from the dashboard: it is a demo or imported account without a role"
+            ),
         ))),
         Err(JobError::Store(e)) => Err(fail(&c)(e.into())),
     }
@@ -127,7 +178,11 @@ pub async fn import_form(PageChrome(c): PageChrome) -> Html<String> {
 }
 
 /// POST (multipart): a snapshot upload. The CSRF field is checked before the file is used.
-pub async fn import_upload(State(s): State<AppState>, PageChrome(c): PageChrome, mut form: Multipart) -> Response {
+pub async fn import_upload(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    mut form: Multipart,
+) -> Response {
     let mut csrf = None;
     let mut file: Option<Vec<u8>> = None;
     loop {
@@ -135,31 +190,68 @@ pub async fn import_upload(State(s): State<AppState>, PageChrome(c): PageChrome,
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_owned();
                 match field.bytes().await {
-                    Ok(bytes) if name == "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
+                    Ok(bytes) if name == "csrf" => {
+                        csrf = Some(String::from_utf8_lossy(&bytes).into_owned())
+                    }
                     Ok(bytes) if name == "snapshot" => file = Some(bytes.to_vec()),
                     Ok(_) => {}
                     Err(e) => {
                         let status = e.status();
-                        return (status, Html(pages::import(&c, Some(Err(format!("the upload could not be read: {}", e.body_text())))))).into_response();
+                        return (
+                            status,
+                            Html(pages::import(
+                                &c,
+                                Some(Err(format!(
+                                    "the upload could not be read: {}",
+                                    e.body_text()
+                                ))),
+                            )),
+                        )
+                            .into_response();
                     }
                 }
             }
             Ok(None) => break,
             Err(e) => {
-                return (e.status(), Html(pages::import(&c, Some(Err(format!("the upload could not be read: {}", e.body_text())))))).into_response();
+                return (
+                    e.status(),
+                    Html(pages::import(
+                        &c,
+                        Some(Err(format!(
+                            "the upload could not be read: {}",
+                            e.body_text()
+                        ))),
+                    )),
+                )
+                    .into_response();
             }
         }
     }
     if !csrf.is_some_and(|t| tokens_match(&t, &c.csrf)) {
-        return PageError(WebError::new(StatusCode::FORBIDDEN, "invalid CSRF token: reload the page and try again"), c).into_response();
+        return PageError(
+            WebError::new(
+                StatusCode::FORBIDDEN,
+                "invalid CSRF token: reload the page and try again",
+            ),
+            c,
+        )
+        .into_response();
     }
     let Some(bytes) = file else {
-        return (StatusCode::BAD_REQUEST, Html(pages::import(&c, Some(Err("no file was uploaded".into()))))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(pages::import(&c, Some(Err("no file was uploaded".into())))),
+        )
+            .into_response();
     };
     match import_snapshot(s.store(), &bytes).await {
         Ok(result) => Html(pages::import(&c, Some(Ok(result)))).into_response(),
         Err(crate::ingest::ImportError::Store(e)) => PageError(e.into(), c).into_response(),
-        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, Html(pages::import(&c, Some(Err(e.to_string()))))).into_response(),
+        Err(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(pages::import(&c, Some(Err(e.to_string())))),
+        )
+            .into_response(),
     }
 }
 

@@ -22,9 +22,11 @@ const COOKIE: &str = "rampart_csrf";
 const MAX_FORM: usize = 64 * 1024;
 
 type H = SetResponseHeaderLayer<HeaderValue>;
+/// Six header layers.
+type Headers = Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Identity>>>>>>;
 
 /// The security headers every response carries.
-pub fn headers() -> ServiceBuilder<Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, Identity>>>>>>> {
+pub fn headers() -> ServiceBuilder<Headers> {
     let set = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
@@ -33,7 +35,10 @@ pub fn headers() -> ServiceBuilder<Stack<H, Stack<H, Stack<H, Stack<H, Stack<H, 
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::X_FRAME_OPTIONS, "DENY"))
         .layer(set(header::REFERRER_POLICY, "same-origin"))
-        .layer(set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(set(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
         .layer(set(header::CACHE_CONTROL, "no-store"))
 }
 
@@ -67,15 +72,19 @@ pub fn tokens_match(a: &str, b: &str) -> bool {
     if a.is_empty() || a.len() != b.len() {
         return false;
     }
-    a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.bytes()
+        .zip(b.bytes())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
 }
 
 fn same_origin(req: &Request) -> bool {
     let headers = req.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site != "same-origin" && site != "none" {
-            return false;
-        }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return false;
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
@@ -134,12 +143,13 @@ pub async fn csrf(mut req: Request, next: Next) -> Response {
     }
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut resp = next.run(req).await;
-    if existing.is_none() && !token.is_empty() {
-        if let Ok(v) = HeaderValue::from_str(&format!(
+    if existing.is_none()
+        && !token.is_empty()
+        && let Ok(v) = HeaderValue::from_str(&format!(
             "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
-        )) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
+        ))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
     }
     resp
 }

@@ -49,7 +49,9 @@ pub async fn open_store(db: Db) -> (Store, tempfile::TempDir) {
 /// A server on a free loopback port over a fresh database holding the demo organisation.
 pub async fn app(db: Db, history: usize) -> App {
     let (store, dir) = open_store(db).await;
-    load_demo(&store, chrono::Utc::now(), history).await.unwrap();
+    load_demo(&store, chrono::Utc::now(), history)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(store.clone(), true, ScanDefaults::default());
@@ -130,9 +132,15 @@ async fn every_page_renders_without_script_under_a_strict_policy(db: Db) {
     ] {
         let r = app.get(&path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");
-        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
-        assert!(!csp.contains("script-src"), "{path}: scripts must not be allowed");
+        assert!(
+            !csp.contains("script-src"),
+            "{path}: scripts must not be allowed"
+        );
         assert_eq!(r.headers()["x-frame-options"], "DENY");
         let html = r.text().await.unwrap();
         assert!(html.starts_with("<!DOCTYPE html>"), "{path}");
@@ -163,7 +171,10 @@ async fn overview_shows_each_account_with_score_trend_and_coverage(db: Db) {
         assert_eq!(failed, a["last_scan"]["failed"].as_i64().unwrap());
     }
     // Sorting by score puts the worst first; filtering by environment narrows.
-    let scores: Vec<f64> = accounts.iter().map(|a| a["score"].as_f64().unwrap()).collect();
+    let scores: Vec<f64> = accounts
+        .iter()
+        .map(|a| a["score"].as_f64().unwrap())
+        .collect();
     assert!(scores.windows(2).all(|w| w[0] <= w[1]), "{scores:?}");
     let prod = app.json("/api/overview?environment=production").await;
     let names: Vec<&str> = prod["accounts"]
@@ -195,7 +206,10 @@ async fn account_page_compares_cloudtrail_cloudwatch_and_config_per_region(db: D
     assert!(html.contains("CloudTrail, CloudWatch Logs and AWS Config"));
     for r in regions {
         let region = r["region"].as_str().unwrap();
-        assert!(html.contains(&format!("<th scope=\"row\">{region}</th>")), "{region}");
+        assert!(
+            html.contains(&format!("<th scope=\"row\">{region}</th>")),
+            "{region}"
+        );
     }
     // The breakdown by service adds up to the scan's counts.
     let failed: i64 = api["by_service"]
@@ -205,7 +219,10 @@ async fn account_page_compares_cloudtrail_cloudwatch_and_config_per_region(db: D
         .map(|s| s["failed"].as_i64().unwrap())
         .sum();
     assert_eq!(failed, api["latest"]["failed"].as_i64().unwrap());
-    assert_eq!(app.get("/accounts/000000000000").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/accounts/000000000000").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn findings_explorer_filters_sorts_pages_and_counts_facets(db: Db) {
@@ -213,14 +230,21 @@ async fn findings_explorer_filters_sorts_pages_and_counts_facets(db: Db) {
     let all = app.json("/api/findings?status=any&per_page=500").await;
     let total_any = all["total"].as_i64().unwrap();
     let failed = app.json("/api/findings").await;
-    assert!(failed["total"].as_i64().unwrap() < total_any, "default shows FAIL only");
+    assert!(
+        failed["total"].as_i64().unwrap() < total_any,
+        "default shows FAIL only"
+    );
     assert!(rows(&failed).iter().all(|r| r["status"] == "FAIL"));
     // Facet counts ignore their own selection and add up to the total.
     let high = app
         .json(&format!("/api/findings?account={SANDBOX}&severity=high"))
         .await;
     assert!(high["total"].as_i64().unwrap() > 0);
-    assert!(rows(&high).iter().all(|r| r["severity"] == "high" && r["account_id"] == SANDBOX));
+    assert!(
+        rows(&high)
+            .iter()
+            .all(|r| r["severity"] == "high" && r["account_id"] == SANDBOX)
+    );
     let sev_facet = high["facets"]
         .as_array()
         .unwrap()
@@ -239,27 +263,56 @@ async fn findings_explorer_filters_sorts_pages_and_counts_facets(db: Db) {
     // Text search, region and control filters.
     let q = app.json("/api/findings?status=any&q=ROOT").await;
     assert!(rows(&q).iter().all(|r| {
-        let hay = format!("{} {} {} {}", r["resource_arn"], r["message"], r["title"], r["check_id"]).to_lowercase();
+        let hay = format!(
+            "{} {} {} {}",
+            r["resource_arn"], r["message"], r["title"], r["check_id"]
+        )
+        .to_lowercase();
         hay.contains("root")
     }));
     assert!(q["total"].as_i64().unwrap() > 0);
-    let control = app.json("/api/findings?status=any&control=cis-aws-3.0:1.4").await;
+    let control = app
+        .json("/api/findings?status=any&control=cis-aws-3.0:1.4")
+        .await;
     assert!(control["total"].as_i64().unwrap() > 0);
-    assert!(rows(&control).iter().all(|r| r["controls"].as_array().unwrap().iter().any(|c| c == "cis-aws-3.0:1.4")));
+    assert!(rows(&control).iter().all(|r| {
+        r["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "cis-aws-3.0:1.4")
+    }));
     // Pagination: pages don't overlap and cover the total.
     let p1 = app.json("/api/findings?status=any&per_page=7&page=1").await;
     let p2 = app.json("/api/findings?status=any&per_page=7&page=2").await;
-    let keys = |v: &Value| -> Vec<(i64, i64)> { rows(v).iter().map(|r| (r["key_id"].as_i64().unwrap(), r["scan_id"].as_i64().unwrap())).collect() };
+    let keys = |v: &Value| -> Vec<(i64, i64)> {
+        rows(v)
+            .iter()
+            .map(|r| {
+                (
+                    r["key_id"].as_i64().unwrap(),
+                    r["scan_id"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
     assert_eq!(keys(&p1).len(), 7);
     assert!(keys(&p1).iter().all(|k| !keys(&p2).contains(k)));
     // Sorted by severity, most severe first.
     let ranks: Vec<usize> = rows(&all)
         .iter()
-        .map(|r| ["critical", "high", "medium", "low", "informational"].iter().position(|s| r["severity"] == *s).unwrap())
+        .map(|r| {
+            ["critical", "high", "medium", "low", "informational"]
+                .iter()
+                .position(|s| r["severity"] == *s)
+                .unwrap()
+        })
         .collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]));
     // The HTML page shows the same rows and links each to its detail.
-    let html = app.html(&format!("/findings?account={SANDBOX}&severity=high")).await;
+    let html = app
+        .html(&format!("/findings?account={SANDBOX}&severity=high"))
+        .await;
     for r in rows(&high) {
         assert!(html.contains(&format!("/findings/{}", r["key_id"])));
     }
@@ -267,12 +320,19 @@ async fn findings_explorer_filters_sorts_pages_and_counts_facets(db: Db) {
     let r = app.get("/api/findings?severity=urgent").await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().await.unwrap().contains("unknown severity"));
-    assert_eq!(app.get("/findings?control=nonsense").await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get("/findings?control=nonsense").await.status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 async fn finding_detail_has_evidence_remediation_mappings_and_history(db: Db) {
     let app = app(db, 3).await;
-    let list = app.json(&format!("/api/findings?account={SANDBOX}&severity=critical")).await;
+    let list = app
+        .json(&format!(
+            "/api/findings?account={SANDBOX}&severity=critical"
+        ))
+        .await;
     let row = &rows(&list)[0];
     let key = row["key_id"].as_i64().unwrap();
     let detail = app.json(&format!("/api/findings/{key}")).await;
@@ -281,10 +341,28 @@ async fn finding_detail_has_evidence_remediation_mappings_and_history(db: Db) {
     let history = detail["history"].as_array().unwrap();
     assert!(!history.is_empty() && history.len() <= 4);
     let html = app.html(&format!("/findings/{key}")).await;
-    assert!(html.contains("How to fix it") && html.contains("Evidence") && html.contains("History across scans"));
-    assert_eq!(app.get("/findings/999999999").await.status(), StatusCode::NOT_FOUND);
-    let check = app.json(&format!("/api/checks/{}", row["check_id"].as_str().unwrap())).await;
-    assert!(check["accounts"].as_array().unwrap().iter().any(|a| a[0] == SANDBOX));
+    assert!(
+        html.contains("How to fix it")
+            && html.contains("Evidence")
+            && html.contains("History across scans")
+    );
+    assert_eq!(
+        app.get("/findings/999999999").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let check = app
+        .json(&format!(
+            "/api/checks/{}",
+            row["check_id"].as_str().unwrap()
+        ))
+        .await;
+    assert!(
+        check["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a[0] == SANDBOX)
+    );
 }
 
 async fn scan_history_lists_scans_and_diff_matches_the_two_scans(db: Db) {
@@ -292,23 +370,61 @@ async fn scan_history_lists_scans_and_diff_matches_the_two_scans(db: Db) {
     let scans = app.json(&format!("/api/accounts/{PROD}/scans")).await;
     let scans = scans["scans"].as_array().unwrap();
     assert_eq!(scans.len(), 4);
-    let (newest, oldest) = (scans[0]["id"].as_i64().unwrap(), scans[3]["id"].as_i64().unwrap());
+    let (newest, oldest) = (
+        scans[0]["id"].as_i64().unwrap(),
+        scans[3]["id"].as_i64().unwrap(),
+    );
     let failing = |v: &Value| -> std::collections::BTreeSet<i64> {
-        v["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "FAIL").map(|f| f["key_id"].as_i64().unwrap()).collect()
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == "FAIL")
+            .map(|f| f["key_id"].as_i64().unwrap())
+            .collect()
     };
     let a = failing(&app.json(&format!("/api/scans/{oldest}")).await);
     let b = failing(&app.json(&format!("/api/scans/{newest}")).await);
-    let diff = app.json(&format!("/api/accounts/{PROD}/diff?from={oldest}&to={newest}")).await;
-    let ids = |k: &str| -> std::collections::BTreeSet<i64> { diff[k].as_array().unwrap().iter().map(|f| f["key_id"].as_i64().unwrap()).collect() };
+    let diff = app
+        .json(&format!(
+            "/api/accounts/{PROD}/diff?from={oldest}&to={newest}"
+        ))
+        .await;
+    let ids = |k: &str| -> std::collections::BTreeSet<i64> {
+        diff[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["key_id"].as_i64().unwrap())
+            .collect()
+    };
     assert_eq!(ids("new"), b.difference(&a).copied().collect());
     assert_eq!(ids("resolved"), a.difference(&b).copied().collect());
     assert_eq!(ids("still_failing"), a.intersection(&b).copied().collect());
-    assert!(!ids("new").is_empty() || !ids("resolved").is_empty(), "the demo changes over time");
-    let html = app.html(&format!("/accounts/{PROD}/diff?from={oldest}&to={newest}")).await;
-    assert!(html.contains("New failures") && html.contains("Resolved") && html.contains("Still failing"));
+    assert!(
+        !ids("new").is_empty() || !ids("resolved").is_empty(),
+        "the demo changes over time"
+    );
+    let html = app
+        .html(&format!("/accounts/{PROD}/diff?from={oldest}&to={newest}"))
+        .await;
+    assert!(
+        html.contains("New failures")
+            && html.contains("Resolved")
+            && html.contains("Still failing")
+    );
     // Scans of another account can't be compared here.
-    let other = app.json("/api/accounts/111122223333/scans").await["scans"][0]["id"].as_i64().unwrap();
-    assert_eq!(app.get(&format!("/api/accounts/{PROD}/diff?from={other}&to={newest}")).await.status(), StatusCode::BAD_REQUEST);
+    let other = app.json("/api/accounts/111122223333/scans").await["scans"][0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        app.get(&format!(
+            "/api/accounts/{PROD}/diff?from={other}&to={newest}"
+        ))
+        .await
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 async fn compliance_shows_each_control_per_account_consistently_with_findings(db: Db) {
@@ -321,33 +437,75 @@ async fn compliance_shows_each_control_per_account_consistently_with_findings(db
     let prod = accounts.iter().position(|a| a[0] == PROD).unwrap();
     let cell = &c14["cells"][prod];
     let findings = app
-        .json(&format!("/api/findings?account={PROD}&control=cis-aws-3.0:1.4&status=FAIL"))
+        .json(&format!(
+            "/api/findings?account={PROD}&control=cis-aws-3.0:1.4&status=FAIL"
+        ))
         .await;
-    assert_eq!(cell["failed"].as_i64().unwrap(), findings["total"].as_i64().unwrap());
+    assert_eq!(
+        cell["failed"].as_i64().unwrap(),
+        findings["total"].as_i64().unwrap()
+    );
     let fsbp = app.json("/api/compliance?framework=aws-fsbp").await;
-    assert!(fsbp["controls"].as_array().unwrap().iter().any(|c| c["control"] == "IAM.6"));
+    assert!(
+        fsbp["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["control"] == "IAM.6")
+    );
     let html = app.html("/compliance").await;
     assert!(html.contains("CIS AWS Foundations Benchmark v3.0.0"));
-    assert_eq!(app.get("/api/compliance?framework=sox").await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get("/api/compliance?framework=sox").await.status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 async fn exports_stream_every_finding_of_the_filter_in_csv_and_json(db: Db) {
     let app = app(db, 0).await;
-    let total = app.json(&format!("/api/findings?account={PROD}&status=any")).await["total"].as_i64().unwrap();
-    let r = app.get(&format!("/export/findings.csv?account={PROD}&status=any")).await;
+    let total = app
+        .json(&format!("/api/findings?account={PROD}&status=any"))
+        .await["total"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .get(&format!("/export/findings.csv?account={PROD}&status=any"))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
     let body = r.text().await.unwrap();
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     assert_eq!(reader.headers().unwrap().iter().next(), Some("account_id"));
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(records.len() as i64, total);
     assert!(records.iter().all(|r| &r[0] == PROD));
-    let failed_high = app.get("/export/findings.csv?severity=high").await.text().await.unwrap();
-    let n = csv::Reader::from_reader(failed_high.as_bytes()).records().count() as i64;
-    assert_eq!(n, app.json("/api/findings?severity=high").await["total"].as_i64().unwrap());
+    let failed_high = app
+        .get("/export/findings.csv?severity=high")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let n = csv::Reader::from_reader(failed_high.as_bytes())
+        .records()
+        .count() as i64;
+    assert_eq!(
+        n,
+        app.json("/api/findings?severity=high").await["total"]
+            .as_i64()
+            .unwrap()
+    );
     // JSON: each finding is the scan schema's finding object.
-    let json: Value = app.get(&format!("/export/findings.json?account={PROD}&status=any")).await.json().await.unwrap();
+    let json: Value = app
+        .get(&format!("/export/findings.json?account={PROD}&status=any"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(json["schema_version"], 1);
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len() as i64, total);
@@ -364,15 +522,23 @@ async fn imports_become_scans_and_bad_files_change_nothing(db: Db) {
         if let Some(t) = token {
             form = form.text("csrf", t);
         }
-        form = form.part("snapshot", reqwest::multipart::Part::bytes(bytes).file_name("snap.json"));
+        form = form.part(
+            "snapshot",
+            reqwest::multipart::Part::bytes(bytes).file_name("snap.json"),
+        );
         app.http
             .post(format!("{}/import", app.base))
             .header("cookie", format!("rampart_csrf={csrf}"))
             .multipart(form)
             .send()
     };
-    assert_eq!(app.get("/api/accounts/999988887777/scans").await.status(), StatusCode::NOT_FOUND);
-    let mut inv = rampart_engine::testing::InventoryBuilder::for_account("999988887777", &["us-east-1"]).build();
+    assert_eq!(
+        app.get("/api/accounts/999988887777/scans").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let mut inv =
+        rampart_engine::testing::InventoryBuilder::for_account("999988887777", &["us-east-1"])
+            .build();
     inv.collected_at = chrono::Utc::now();
     let bytes = inv.to_json().unwrap();
     // Without the CSRF field: refused.
@@ -388,7 +554,10 @@ async fn imports_become_scans_and_bad_files_change_nothing(db: Db) {
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains(why));
     }
-    assert_eq!(app.get("/api/accounts/999988887777").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/api/accounts/999988887777").await.status(),
+        StatusCode::NOT_FOUND
+    );
     let r = upload(bytes, Some(csrf.clone())).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("Imported"));
@@ -414,14 +583,35 @@ async fn posts_need_the_csrf_token_and_the_same_origin(db: Db) {
         }
         r.send()
     };
-    assert_eq!(post(format!("csrf={csrf}"), None, None).await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(post("csrf=0000".into(), Some(csrf.clone()), None).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        post(format!("csrf={csrf}"), Some(csrf.clone()), Some("https://evil.example")).await.unwrap().status(),
+        post(format!("csrf={csrf}"), None, None)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post("csrf=0000".into(), Some(csrf.clone()), None)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(
+            format!("csrf={csrf}"),
+            Some(csrf.clone()),
+            Some("https://evil.example")
+        )
+        .await
+        .unwrap()
+        .status(),
         StatusCode::FORBIDDEN
     );
     // With the token: accepted, but a demo account can't be scanned from here.
-    let r = post(format!("csrf={csrf}"), Some(csrf.clone()), None).await.unwrap();
+    let r = post(format!("csrf={csrf}"), Some(csrf.clone()), None)
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
 }
 
@@ -430,35 +620,58 @@ async fn a_failed_write_leaves_the_previous_scan_intact(db: Db) {
     let before = app.json(&format!("/api/accounts/{PROD}")).await;
     // A scan whose account row is missing fails on its first finding's foreign key, after
     // the scan row was written: the transaction must roll all of it back.
-    let inv = rampart_engine::testing::InventoryBuilder::for_account("121212121212", &["us-east-1"]).build();
+    let inv =
+        rampart_engine::testing::InventoryBuilder::for_account("121212121212", &["us-east-1"])
+            .build();
     let err = rampart::ingest::ingest(&app.store, &inv, "scan", None, chrono::Utc::now()).await;
     assert!(err.is_err());
-    assert_eq!(app.get("/api/accounts/121212121212/scans").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/api/accounts/121212121212/scans").await.status(),
+        StatusCode::NOT_FOUND
+    );
     let after = app.json(&format!("/api/accounts/{PROD}")).await;
     assert_eq!(before, after);
-    let orphan: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM scans WHERE account_id = '121212121212'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
+    let orphan: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM scans WHERE account_id = '121212121212'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
     assert_eq!(orphan, 0);
 }
 
 async fn findings_are_tracked_across_scans_first_seen_and_resolved(db: Db) {
     let (store, _dir) = open_store(db).await;
-    store.ensure_account("777788889999", "import").await.unwrap();
+    store
+        .ensure_account("777788889999", "import")
+        .await
+        .unwrap();
     let t0 = chrono::Utc::now() - chrono::Duration::days(7);
-    let mut builder = rampart_engine::testing::InventoryBuilder::for_account("777788889999", &["us-east-1"]);
+    let mut builder =
+        rampart_engine::testing::InventoryBuilder::for_account("777788889999", &["us-east-1"]);
     builder.iam().password_policy = Ok(None);
     let mut bad = builder.build();
     bad.collected_at = t0;
-    let (s1, _) = rampart::ingest::ingest(&store, &bad, "import", None, t0).await.unwrap();
-    let mut good = rampart_engine::testing::InventoryBuilder::for_account("777788889999", &["us-east-1"]).build();
+    let (s1, _) = rampart::ingest::ingest(&store, &bad, "import", None, t0)
+        .await
+        .unwrap();
+    let mut good =
+        rampart_engine::testing::InventoryBuilder::for_account("777788889999", &["us-east-1"])
+            .build();
     good.collected_at = t0 + chrono::Duration::days(7);
-    let (s2, _) = rampart::ingest::ingest(&store, &good, "import", None, good.collected_at).await.unwrap();
+    let (s2, _) = rampart::ingest::ingest(&store, &good, "import", None, good.collected_at)
+        .await
+        .unwrap();
     let (new, resolved, still) = store.diff(s1, s2).await.unwrap();
     assert!(new.is_empty());
-    assert!(!resolved.is_empty(), "the password policy findings are resolved");
-    assert!(still.iter().all(|r| !resolved.iter().any(|x| x.key_id == r.key_id)));
+    assert!(
+        !resolved.is_empty(),
+        "the password policy findings are resolved"
+    );
+    assert!(
+        still
+            .iter()
+            .all(|r| !resolved.iter().any(|x| x.key_id == r.key_id))
+    );
     let detail = store.finding_detail(resolved[0].key_id).await.unwrap();
     assert!(detail.resolved_at.is_some());
     assert_eq!(detail.history.len(), 2);
@@ -468,7 +681,9 @@ async fn findings_are_tracked_across_scans_first_seen_and_resolved(db: Db) {
     // Importing an older snapshot afterwards does not un-resolve it.
     let mut older = bad.clone();
     older.collected_at = t0 - chrono::Duration::days(7);
-    rampart::ingest::ingest(&store, &older, "import", None, older.collected_at).await.unwrap();
+    rampart::ingest::ingest(&store, &older, "import", None, older.collected_at)
+        .await
+        .unwrap();
     let detail = store.finding_detail(resolved[0].key_id).await.unwrap();
     assert!(detail.resolved_at.is_some());
     assert_eq!(detail.first_seen_at, rampart::store::ts(older.collected_at));
@@ -476,8 +691,14 @@ async fn findings_are_tracked_across_scans_first_seen_and_resolved(db: Db) {
 
 async fn interrupted_scans_are_marked_failed_at_start(db: Db) {
     let (store, _dir) = open_store(db).await;
-    store.ensure_account("777788889999", "config").await.unwrap();
-    let id = store.begin_scan("777788889999", "scan", chrono::Utc::now()).await.unwrap();
+    store
+        .ensure_account("777788889999", "config")
+        .await
+        .unwrap();
+    let id = store
+        .begin_scan("777788889999", "scan", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(store.running_scan("777788889999").await.unwrap(), Some(id));
     assert_eq!(store.fail_interrupted_scans().await.unwrap(), 1);
     let scan = store.scan(id).await.unwrap();
