@@ -352,3 +352,69 @@ pub fn PostButton(
 pub fn account_href(id: &str) -> String {
     format!("/accounts/{}", enc(id))
 }
+
+/// Why a check matters, its compliance mappings (links to their findings) and how to fix
+/// a failure: shared by the finding and check pages.
+#[component]
+pub fn CheckAbout(check: crate::model::CheckInfo) -> impl IntoView {
+    let mappings = check
+        .compliance
+        .iter()
+        .flat_map(|(fw, ids)| {
+            ids.iter().map(move |id| {
+                let href = crate::util::url(
+                    "/findings",
+                    &[
+                        ("control", Some(format!("{fw}:{id}"))),
+                        ("status", Some("any".into())),
+                    ],
+                );
+                let label = format!("{} {id}", crate::util::framework_short(fw));
+                view! { <li><a href=href>{label}</a></li> }
+            })
+        })
+        .collect_view();
+    view! {
+        <section class="two">
+            <div>
+                <h2>"Why it matters"</h2>
+                <p>{check.rationale.clone()}</p>
+                <h2>"Compliance"</h2>
+                <ul class="tags">{mappings}</ul>
+            </div>
+            <div>
+                <h2>"How to fix it"</h2>
+                <h3>"Console"</h3>
+                <p class="prewrap">{check.remediation_console.clone()}</p>
+                <h3>"AWS CLI"</h3>
+                <pre><code>{check.remediation_cli.clone()}</code></pre>
+            </div>
+        </section>
+    }
+}
+
+/// The calls Rampart could not make during a scan.
+#[component]
+pub fn CollectionErrors(errors: Vec<rampart_engine::inventory::CollectionError>) -> impl IntoView {
+    let rows = errors
+        .into_iter()
+        .map(|e| {
+            view! {
+                <tr>
+                    <td>{service_name(e.service.as_str()).to_owned()}</td>
+                    <td>{region_label(e.region.as_ref().map(|r| r.as_str()).unwrap_or("")).to_owned()}</td>
+                    <td><code>{e.api}</code></td>
+                    <td class="wrap">{e.resource.unwrap_or_default()}</td>
+                    <td><code>{e.code}</code></td>
+                    <td class="wrap">{e.message}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="grid">
+            <thead><tr><th>"Service"</th><th>"Region"</th><th>"API"</th><th>"Resource"</th><th>"Code"</th><th>"Message"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}

@@ -305,6 +305,23 @@ async fn run_one(kind: &str, url: &str, o: &Options) -> anyhow::Result<()> {
         o,
     )
     .await?;
+    // The heaviest views, once each (not part of the latency target): every failed finding
+    // of every account, and the compliance matrix of all accounts.
+    for (name, path) in [
+        ("findings (all failed, page 1)", "/findings"),
+        ("compliance (CIS, all)", "/compliance"),
+    ] {
+        let t = Instant::now();
+        http.get(format!("{}{path}", server.base))
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        println!(
+            "  {name:<28} single request {:>7.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     let (hwm_before, rss_before) = memory_kib(pid);
     let t = Instant::now();
     let mut resp = http

@@ -69,7 +69,13 @@ async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
     let browser = Browser::start().await.unwrap();
     browser.goto(&server.base).await.unwrap();
     assert_eq!(browser.title().await.unwrap(), "Overview · Rampart");
-    let banner = browser.find(".demo-banner").await.unwrap().text().await.unwrap();
+    let banner = browser
+        .find(".demo-banner")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(banner.contains("Demo mode"));
     let rows = browser.find_all("table.accounts tbody tr").await.unwrap();
     assert_eq!(rows.len(), 6);
@@ -88,7 +94,13 @@ async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
         .unwrap();
     let h1 = browser.find("h1").await.unwrap().text().await.unwrap();
     assert_eq!(h1, "acme-sandbox");
-    let comparison = browser.find("table.comparison").await.unwrap().text().await.unwrap();
+    let comparison = browser
+        .find("table.comparison")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(comparison.contains("us-east-1"), "{comparison}");
 
     // → its failed findings, then filter to high severity with the form.
@@ -99,35 +111,86 @@ async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
         .click()
         .await
         .unwrap();
-    browser.wait_for_url("/findings?account=666677778888", Duration::from_secs(10)).await.unwrap();
-    let select = browser.find("select[name=severity] option[value=high]").await.unwrap();
+    browser
+        .wait_for_url("/findings?account=666677778888", Duration::from_secs(10))
+        .await
+        .unwrap();
+    let select = browser
+        .find("select[name=severity] option[value=high]")
+        .await
+        .unwrap();
     select.click().await.unwrap();
-    browser.find("#filters button[type=submit]").await.unwrap().click().await.unwrap();
-    browser.wait_for_url("severity=high", Duration::from_secs(10)).await.unwrap();
-    let severities = browser.find_all("table.findings tbody .badge.sev-high").await.unwrap();
+    browser
+        .find("#filters button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_url("severity=high", Duration::from_secs(10))
+        .await
+        .unwrap();
+    let severities = browser
+        .find_all("table.findings tbody .badge.sev-high")
+        .await
+        .unwrap();
     let all_rows = browser.find_all("table.findings tbody tr").await.unwrap();
     assert!(!all_rows.is_empty());
-    assert_eq!(severities.len(), all_rows.len(), "only high findings are listed");
+    assert_eq!(
+        severities.len(),
+        all_rows.len(),
+        "only high findings are listed"
+    );
 
     // → a finding's detail.
     let link = browser.find("a.finding-link").await.unwrap();
     let title = link.text().await.unwrap();
     link.click().await.unwrap();
-    browser.wait_for_url("/findings/", Duration::from_secs(10)).await.unwrap();
-    assert_eq!(browser.find("h1").await.unwrap().text().await.unwrap(), title);
+    browser
+        .wait_for_url("/findings/", Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.find("h1").await.unwrap().text().await.unwrap(),
+        title
+    );
     let page = browser.source().await.unwrap();
     assert!(page.contains("How to fix it") && page.contains("History across scans"));
 
     // Back to the filtered list and export it as CSV: the file has the listed rows.
-    browser.goto(&format!("{}/findings?account=666677778888&severity=high", server.base)).await.unwrap();
-    let listed = browser.find_all("table.findings tbody tr").await.unwrap().len();
-    browser.find("a[href^='/export/findings.csv']").await.unwrap().click().await.unwrap();
-    let file = browser.wait_for_download("csv", Duration::from_secs(20)).await.unwrap();
+    browser
+        .goto(&format!(
+            "{}/findings?account=666677778888&severity=high",
+            server.base
+        ))
+        .await
+        .unwrap();
+    let listed = browser
+        .find_all("table.findings tbody tr")
+        .await
+        .unwrap()
+        .len();
+    browser
+        .find("a[href^='/export/findings.csv']")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let file = browser
+        .wait_for_download("csv", Duration::from_secs(20))
+        .await
+        .unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(records.len(), listed);
-    assert!(records.iter().all(|r| &r[0] == "666677778888" && &r[5] == "high"));
+    assert!(
+        records
+            .iter()
+            .all(|r| &r[0] == "666677778888" && &r[5] == "high")
+    );
     browser.quit().await.unwrap();
 }
 
@@ -147,19 +210,46 @@ async fn scan_now_scans_a_linked_account_in_moto_and_shows_the_result() {
     let env = [
         ("AWS_ENDPOINT_URL", moto.endpoint.clone()),
         ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_owned()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_owned(),
+        ),
         ("AWS_REGION", "us-east-1".to_owned()),
         ("AWS_MAX_ATTEMPTS", "2".to_owned()),
-        ("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config".to_owned()),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/rampart-test-credentials".to_owned()),
+        (
+            "AWS_CONFIG_FILE",
+            "/nonexistent/rampart-test-config".to_owned(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rampart-test-credentials".to_owned(),
+        ),
         ("RAMPART_ACCOUNTS", accounts.to_string()),
-        ("RAMPART_DATABASE_URL", dir.path().join("r.db").display().to_string()),
+        (
+            "RAMPART_DATABASE_URL",
+            dir.path().join("r.db").display().to_string(),
+        ),
     ];
     let server = start(&["serve"], &env);
     let browser = Browser::start().await.unwrap();
-    browser.goto(&format!("{}/accounts/{}", server.base, acct.account_id)).await.unwrap();
-    assert!(browser.source().await.unwrap().contains("No finished scan yet"));
-    browser.find("form[action$='/scan'] button").await.unwrap().click().await.unwrap();
+    browser
+        .goto(&format!("{}/accounts/{}", server.base, acct.account_id))
+        .await
+        .unwrap();
+    assert!(
+        browser
+            .source()
+            .await
+            .unwrap()
+            .contains("No finished scan yet")
+    );
+    browser
+        .find("form[action$='/scan'] button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     // The page shows progress and refreshes itself until the scan is stored.
     let deadline = Instant::now() + Duration::from_secs(240);
     loop {
@@ -171,18 +261,31 @@ async fn scan_now_scans_a_linked_account_in_moto_and_shows_the_result() {
         assert!(Instant::now() < deadline, "scan did not finish");
         tokio::time::sleep(Duration::from_secs(1)).await;
         if !page.contains("Scan running") {
-            browser.goto(&format!("{}/accounts/{}", server.base, acct.account_id)).await.unwrap();
+            browser
+                .goto(&format!("{}/accounts/{}", server.base, acct.account_id))
+                .await
+                .unwrap();
         }
     }
-    let api: serde_json::Value = reqwest::get(format!("{}/api/accounts/{}", server.base, acct.account_id))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(matches!(api["latest"]["status"].as_str(), Some("succeeded" | "partial")), "{api}");
+    let api: serde_json::Value =
+        reqwest::get(format!("{}/api/accounts/{}", server.base, acct.account_id))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert!(
+        matches!(
+            api["latest"]["status"].as_str(),
+            Some("succeeded" | "partial")
+        ),
+        "{api}"
+    );
     assert_eq!(api["latest"]["source"], "scan");
-    assert!(api["latest"]["failed"].as_i64().unwrap() > 0, "a fresh moto account fails checks");
+    assert!(
+        api["latest"]["failed"].as_i64().unwrap() > 0,
+        "a fresh moto account fails checks"
+    );
     assert!(!api["coverage"]["regions"].as_array().unwrap().is_empty());
     browser.quit().await.unwrap();
 }

@@ -77,30 +77,12 @@ pub fn render(chrome: &Chrome, data: AccountData) -> String {
                 .into_any()
         });
     let errors = (!data.collection_errors.is_empty()).then(|| {
-        let rows = data
-            .collection_errors
-            .iter()
-            .map(|e| {
-                view! {
-                    <tr>
-                        <td>{service_name(e.service.as_str()).to_owned()}</td>
-                        <td>{e.region.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_else(|| "global".into())}</td>
-                        <td><code>{e.api.clone()}</code></td>
-                        <td class="wrap">{e.resource.clone().unwrap_or_default()}</td>
-                        <td><code>{e.code.clone()}</code></td>
-                        <td class="wrap">{e.message.clone()}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
+        let errors = data.collection_errors.clone();
         view! {
             <section>
                 <h2>"Collection errors"</h2>
                 <p class="muted">"Data Rampart could not read. Checks that needed it report ERROR, never PASS."</p>
-                <table class="grid">
-                    <thead><tr><th>"Service"</th><th>"Region"</th><th>"API"</th><th>"Resource"</th><th>"Code"</th><th>"Message"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <CollectionErrors errors=errors/>
             </section>
         }
     });

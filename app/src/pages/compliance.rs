@@ -153,7 +153,6 @@ pub fn render_checks(chrome: &Chrome, checks: Vec<CheckInfo>) -> String {
 
 pub fn render_check(chrome: &Chrome, d: CheckDetail) -> String {
     let c = d.check.clone();
-    let controls = compliance_list(&c);
     let rows = d
         .accounts
         .iter()
@@ -179,21 +178,7 @@ pub fn render_check(chrome: &Chrome, d: CheckDetail) -> String {
                 " "<code>{c.id.clone()}</code>" · "{service_name(&c.service).to_owned()}
             </div>
         </div>
-        <section class="two">
-            <div>
-                <h2>"Why it matters"</h2>
-                <p>{c.rationale.clone()}</p>
-                <h2>"Compliance"</h2>
-                <p>{controls}</p>
-            </div>
-            <div>
-                <h2>"How to fix it"</h2>
-                <h3>"Console"</h3>
-                <p class="prewrap">{c.remediation_console.clone()}</p>
-                <h3>"AWS CLI"</h3>
-                <pre><code>{c.remediation_cli.clone()}</code></pre>
-            </div>
-        </section>
+        <CheckAbout check=c.clone()/>
         <section>
             <h2>"Latest results per account"</h2>
             <table class="grid">

@@ -211,37 +211,7 @@ pub fn render_detail(chrome: &Chrome, d: FindingDetail) -> String {
     let check_href = format!("/checks/{}", crate::util::enc(&f.check_id));
     let account_href = account_href(&f.account_id);
     let about = match check {
-        Some(c) => {
-            let mappings = c
-                .compliance
-                .iter()
-                .flat_map(|(fw, ids)| {
-                    ids.iter().map(move |id| {
-                        let href = url("/findings", &[("control", Some(format!("{fw}:{id}"))), ("status", Some("any".into()))]);
-                        let label = format!("{} {id}", framework_short(fw));
-                        view! { <li><a href=href>{label}</a></li> }
-                    })
-                })
-                .collect_view();
-            view! {
-                <section class="two">
-                    <div>
-                        <h2>"Why it matters"</h2>
-                        <p>{c.rationale.clone()}</p>
-                        <h2>"Compliance"</h2>
-                        <ul class="tags">{mappings}</ul>
-                    </div>
-                    <div>
-                        <h2>"How to fix it"</h2>
-                        <h3>"Console"</h3>
-                        <p class="prewrap">{c.remediation_console.clone()}</p>
-                        <h3>"AWS CLI"</h3>
-                        <pre><code>{c.remediation_cli.clone()}</code></pre>
-                    </div>
-                </section>
-            }
-            .into_any()
-        }
+        Some(c) => view! { <CheckAbout check=c/> }.into_any(),
         None => view! { <p class="muted">"This check is not known to this version of Rampart (imported from another version)."</p> }.into_any(),
     };
     let history = d

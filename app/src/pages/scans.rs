@@ -3,7 +3,7 @@
 use crate::components::*;
 use crate::model::{Chrome, DiffData, FindingRow, ScanData, ScansData};
 use crate::pages::findings::finding_row;
-use crate::util::{enc, region_label, score, score_class, service_name, url, when_opt};
+use crate::util::{enc, score, score_class, url, when_opt};
 use leptos::prelude::*;
 
 pub fn render_list(chrome: &Chrome, data: ScansData) -> String {
@@ -96,21 +96,8 @@ pub fn render_scan(chrome: &Chrome, data: ScanData) -> String {
         ],
     );
     let json_href = format!("/api/scans/{}", s.id);
-    let errors = data
-        .collection_errors
-        .iter()
-        .map(|e| {
-            view! {
-                <tr>
-                    <td>{service_name(e.service.as_str()).to_owned()}</td>
-                    <td>{region_label(e.region.as_ref().map(|r| r.as_str()).unwrap_or("")).to_owned()}</td>
-                    <td><code>{e.api.clone()}</code></td>
-                    <td><code>{e.code.clone()}</code></td>
-                    <td class="wrap">{e.message.clone()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let n_errors = data.collection_errors.len();
+    let errors = data.collection_errors.clone();
     let title = format!("Scan #{}", s.id);
     let running = s.status == "running";
     let body = view! {
@@ -135,11 +122,8 @@ pub fn render_scan(chrome: &Chrome, data: ScanData) -> String {
             <dt>"Note"</dt><dd>{if s.message.is_empty() { "—".to_owned() } else { s.message.clone() }}</dd>
         </dl>
         <section>
-            <h2>{format!("Collection errors ({})", data.collection_errors.len())}</h2>
-            <table class="grid">
-                <thead><tr><th>"Service"</th><th>"Region"</th><th>"API"</th><th>"Code"</th><th>"Message"</th></tr></thead>
-                <tbody>{errors}</tbody>
-            </table>
+            <h2>{format!("Collection errors ({n_errors})")}</h2>
+            <CollectionErrors errors=errors/>
         </section>
     }
     .into_any();

@@ -2,6 +2,7 @@
 //! users reach AWS (`AWS_ENDPOINT_URL`, environment credentials, `--role-arn`/`--external-id`).
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
+mod cli_dashboard;
 mod dashboard;
 
 use rampart_engine::testing::moto::{MotoAccount, MotoServer};
@@ -287,8 +288,8 @@ fn unreachable_aws_exits_3() {
 }
 
 #[test]
-fn demo_shows_the_six_accounts_of_the_organisation_with_scores() {
-    let out = rampart(&["demo"]);
+fn demo_in_the_terminal_shows_the_six_accounts_of_the_organisation_with_scores() {
+    let out = rampart(&["demo", "--terminal"]);
     assert_eq!(
         out.status.code(),
         Some(0),
