@@ -312,7 +312,13 @@ pub fn FacetList(
 
 /// Previous / next page links.
 #[component]
-pub fn Pager(page: i64, per_page: i64, total: i64, base: String) -> impl IntoView {
+pub fn Pager(
+    page: i64,
+    per_page: i64,
+    total: i64,
+    base: String,
+    #[prop(default = "findings")] noun: &'static str,
+) -> impl IntoView {
     let pages = ((total + per_page - 1) / per_page).max(1);
     let sep = if base.contains('?') { "&" } else { "?" };
     let prev = (page > 1).then(|| {
@@ -326,7 +332,7 @@ pub fn Pager(page: i64, per_page: i64, total: i64, base: String) -> impl IntoVie
     view! {
         <nav class="pager" aria-label="Pages">
             {prev}
-            <span>{format!("Page {page} of {pages} · {total} findings")}</span>
+            <span>{format!("Page {page} of {pages} · {total} {noun}")}</span>
             {next}
         </nav>
     }

@@ -122,12 +122,20 @@ pub struct OverviewQuery {
     pub sort: Option<String>,
     /// `asc` or `desc`.
     pub dir: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverviewData {
+    /// Over every account that matches the filter, not only this page.
     pub org_score: Option<f64>,
     pub failed: SeverityCounts,
+    /// Accounts matching the filter (all pages).
+    pub total_accounts: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// This page of accounts.
     pub accounts: Vec<AccountRow>,
     pub environments: Vec<String>,
     pub query: OverviewQuery,

@@ -38,6 +38,7 @@ CREATE TABLE scans (
     message              TEXT NOT NULL DEFAULT '',
     errors_json          TEXT NOT NULL DEFAULT '[]',
     coverage_json        TEXT,
+    coverage_summary     TEXT,
     inventory_gz         BLOB
 );
 CREATE INDEX scans_by_account ON scans (account_id, id);

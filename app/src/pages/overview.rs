@@ -43,6 +43,18 @@ pub fn render(chrome: &Chrome, data: OverviewData) -> String {
             view! { <option value=e.clone() selected=selected>{e.clone()}</option> }
         })
         .collect_view();
+    let pager = (data.total_accounts > data.per_page).then(|| {
+        let base = url(
+            "/",
+            &[
+                ("q", data.query.q.clone()),
+                ("environment", data.query.environment.clone()),
+                ("sort", data.query.sort.clone()),
+                ("dir", data.query.dir.clone()),
+            ],
+        );
+        view! { <Pager page=data.page per_page=data.per_page total=data.total_accounts base=base noun="accounts"/> }
+    });
     let rows = data.accounts.into_iter().map(account_row).collect_view();
     let org = data.org_score;
     let body = view! {
@@ -88,6 +100,7 @@ pub fn render(chrome: &Chrome, data: OverviewData) -> String {
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        {pager}
     }
     .into_any();
     shell("Overview", chrome, body, running.then_some(5))

@@ -357,8 +357,17 @@ impl Store {
             ("region", "f.region", Skip::Region),
             ("check", "f.check_id", Skip::Check),
         ];
+        // A facet ignores its own selection (so its other values stay visible) within one
+        // account or scan; across all accounts that would mean scanning every latest finding
+        // per facet, so there facets count within the whole filter.
+        let scoped = f.account.is_some() || f.scan.is_some();
         let futures = specs.iter().map(|(name, column, skip)| async move {
-            let w = where_clause(f, *skip);
+            let skip = if scoped && *skip != Skip::Account {
+                *skip
+            } else {
+                Skip::None
+            };
+            let w = where_clause(f, skip);
             let sql = format!(
                 "SELECT {column} AS v, COUNT(*) AS n FROM findings f WHERE {} GROUP BY {column} ORDER BY n DESC, v LIMIT 200",
                 w.sql

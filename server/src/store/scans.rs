@@ -158,6 +158,8 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let coverage_json = serde_json::to_string(input.coverage)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let coverage_summary = serde_json::to_string(&input.coverage.summary())
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let count = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
         let sev = |s: Severity| count(summary.failed_by_severity.get(&s).copied().unwrap_or(0));
         let collected_at = ts(input.inventory.collected_at);
@@ -178,7 +180,8 @@ impl Store {
             "UPDATE scans SET status = $1, finished_at = $2, collected_at = $3, score = $4, passed = $5,
                  failed = $6, errored = $7, failed_critical = $8, failed_high = $9, failed_medium = $10,
                  failed_low = $11, failed_informational = $12, collection_errors = $13,
-                 errors_json = $14, coverage_json = $15, inventory_gz = $16, message = ''
+                 errors_json = $14, coverage_json = $15, inventory_gz = $16, message = '',
+                 coverage_summary = $18
              WHERE id = $17",
         )
         .bind(status)
@@ -198,6 +201,7 @@ impl Store {
         .bind(coverage_json)
         .bind(inventory_gz)
         .bind(scan_id)
+        .bind(coverage_summary)
         .execute(&mut *tx)
         .await?;
 

@@ -95,7 +95,7 @@ fn score_of(counts: &[(Option<f64>, f64)]) -> Option<f64> {
 impl Store {
     async fn latest_scans(&self) -> Result<BTreeMap<String, ScanBrief>> {
         let rows = sqlx::query(&format!(
-            "SELECT {SCAN_COLUMNS}, coverage_json FROM scans WHERE id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)"
+            "SELECT {SCAN_COLUMNS} FROM scans WHERE id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)"
         ))
         .fetch_all(&self.pool)
         .await?;
@@ -149,16 +149,16 @@ impl Store {
         &self,
     ) -> Result<BTreeMap<String, rampart_engine::coverage::CoverageSummary>> {
         let rows = sqlx::query(
-            "SELECT account_id, coverage_json FROM scans WHERE id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)",
+            "SELECT account_id, coverage_summary FROM scans WHERE id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)",
         )
         .fetch_all(&self.pool)
         .await?;
         let mut out = BTreeMap::new();
         for r in &rows {
-            if let Some(json) = r.try_get::<Option<String>, _>("coverage_json")?
-                && let Ok(c) = serde_json::from_str::<Coverage>(&json)
+            if let Some(json) = r.try_get::<Option<String>, _>("coverage_summary")?
+                && let Ok(summary) = serde_json::from_str(&json)
             {
-                out.insert(r.try_get("account_id")?, c.summary());
+                out.insert(r.try_get("account_id")?, summary);
             }
         }
         Ok(out)
@@ -251,9 +251,21 @@ impl Store {
                 weights.push((s.score, (s.passed + s.failed) as f64));
             }
         }
+        let per_page = query.per_page.unwrap_or(100).clamp(1, 1000);
+        let page = query.page.unwrap_or(1).max(1);
+        let total_accounts = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+        let rows: Vec<AccountRow> = rows
+            .into_iter()
+            .skip(skip)
+            .take(usize::try_from(per_page).unwrap_or(100))
+            .collect();
         Ok(OverviewData {
             org_score: score_of(&weights),
             failed,
+            total_accounts,
+            page,
+            per_page,
             accounts: rows,
             environments,
             query: query.clone(),

@@ -184,6 +184,18 @@ async fn overview_shows_each_account_with_score_trend_and_coverage(db: Db) {
         .map(|a| a["account"]["environment"].as_str().unwrap())
         .collect();
     assert!(!names.is_empty() && names.iter().all(|e| *e == "production"));
+    // Pages of accounts; the organisation figures cover every page.
+    let p1 = app.json("/api/overview?sort=name&per_page=4").await;
+    let p2 = app.json("/api/overview?sort=name&per_page=4&page=2").await;
+    assert_eq!(p1["total_accounts"], 6);
+    assert_eq!(p1["accounts"].as_array().unwrap().len(), 4);
+    assert_eq!(p2["accounts"].as_array().unwrap().len(), 2);
+    assert_eq!(p1["org_score"], api["org_score"]);
+    assert!(
+        app.html("/?per_page=4")
+            .await
+            .contains("Page 1 of 2 · 6 accounts")
+    );
     let desc = app.json("/api/overview?sort=name&dir=desc").await;
     let names: Vec<String> = desc["accounts"]
         .as_array()
