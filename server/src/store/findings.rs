@@ -427,6 +427,18 @@ impl Store {
         Ok(n)
     }
 
+    /// Every finding of one scan, most severe first.
+    pub async fn scan_findings(&self, scan_id: i64) -> Result<Vec<FindingRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1
+             ORDER BY f.severity_rank DESC, f.check_id, f.region, f.resource_arn"
+        ))
+        .bind(scan_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(finding_row).collect()
+    }
+
     /// A finding (by its identity across scans), its latest result, evidence and history.
     pub async fn finding_detail(&self, key_id: i64) -> Result<FindingDetail> {
         let key = sqlx::query(
@@ -487,17 +499,7 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<(Vec<FindingRow>, Vec<FindingRow>, Vec<FindingRow>)> {
-        let load = |scan: i64| async move {
-            let rows = sqlx::query(&format!(
-                "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1
-                 ORDER BY f.severity_rank DESC, f.check_id, f.region, f.resource_arn"
-            ))
-            .bind(scan)
-            .fetch_all(&self.pool)
-            .await?;
-            rows.iter().map(finding_row).collect::<Result<Vec<_>>>()
-        };
-        let (a, b) = futures::try_join!(load(from), load(to))?;
+        let (a, b) = futures::try_join!(self.scan_findings(from), self.scan_findings(to))?;
         let failing = |rows: &[FindingRow]| -> std::collections::HashSet<i64> {
             rows.iter()
                 .filter(|r| r.status == Status::Fail.as_str())

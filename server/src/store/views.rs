@@ -1,7 +1,5 @@
 //! Read models of the pages: overview, account, scans, compliance, checks.
 
-use super::accounts::{ACCOUNT_COLUMNS, account_from_row};
-use super::findings::finding_row;
 use super::{AccountRecord, Result, Store, StoreError};
 use rampart_app::model::{
     AccountData, AccountRow, CheckDetail, CheckInfo, ComplianceData, ControlCell, ControlRow,
@@ -500,29 +498,14 @@ impl Store {
         })
     }
 
-    /// Rows of one scan for the JSON twin of a scan (all findings, schema order).
-    pub async fn scan_findings(&self, scan_id: i64) -> Result<Vec<rampart_app::model::FindingRow>> {
-        let rows = sqlx::query(
-            "SELECT f.key_id, f.scan_id, f.account_id, a.name AS account_name, f.check_id, f.title, f.service, f.severity, f.status, f.region, f.resource_arn, f.resource_type, f.message, f.controls
-             FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1
-             ORDER BY f.severity_rank DESC, f.check_id, f.region, f.resource_arn",
-        )
-        .bind(scan_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(finding_row).collect()
-    }
-
     /// All accounts, for filters.
     pub async fn account_names(&self) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name, id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| account_from_row(r).map(|a| (a.id, a.name)))
-            .collect()
+        Ok(self
+            .accounts()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect())
     }
 }
 

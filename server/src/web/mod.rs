@@ -26,6 +26,22 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+/// Every `framework:control` the registry maps to, in framework then numeric order (the
+/// explorer's control filter); computed once.
+static CONTROLS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let mut controls: Vec<String> = registry()
+        .iter()
+        .flat_map(|c| c.meta.compliance.iter())
+        .flat_map(|(f, ids)| ids.iter().map(move |id| format!("{}:{id}", f.key())))
+        .collect();
+    controls.sort_by_cached_key(|s| {
+        let (f, c) = s.split_once(':').unwrap_or((s, ""));
+        (f.to_owned(), crate::store::control_order(c))
+    });
+    controls.dedup();
+    controls
+});
+
 /// Shared by every handler (cheap to clone).
 #[derive(Clone)]
 pub struct AppState {
@@ -84,23 +100,6 @@ impl AppState {
                 }
             }
         }
-        let mut controls: Vec<String> = registry()
-            .iter()
-            .flat_map(|c| {
-                c.meta
-                    .compliance
-                    .iter()
-                    .flat_map(|(f, ids)| ids.iter().map(move |id| format!("{}:{id}", f.key())))
-            })
-            .collect();
-        controls.sort_by(|a, b| {
-            let split = |s: &str| {
-                let (f, c) = s.split_once(':').unwrap_or((s, ""));
-                (f.to_owned(), crate::store::control_order(c))
-            };
-            split(a).cmp(&split(b))
-        });
-        controls.dedup();
         Ok(FindingsData {
             query: q.clone(),
             total,
@@ -109,7 +108,7 @@ impl AppState {
             rows,
             facets,
             accounts,
-            controls,
+            controls: CONTROLS.clone(),
         })
     }
 
