@@ -43,6 +43,11 @@ fn arg(args: &[String], name: &str, default: usize) -> anyhow::Result<usize> {
     }
 }
 
+fn text_arg(args: &[String], name: &str) -> Option<String> {
+    let i = args.iter().position(|a| a == name)?;
+    args.get(i + 1).cloned()
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -73,6 +78,8 @@ async fn main() -> anyhow::Result<()> {
                 db,
                 clients: arg(&args, "--clients", 16)?,
                 seconds: arg(&args, "--seconds", 10)? as u64,
+                sqlite_path: text_arg(&args, "--sqlite-path").map(Into::into),
+                postgres_url: text_arg(&args, "--postgres-url"),
             })
             .await
         }

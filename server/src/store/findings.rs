@@ -156,6 +156,8 @@ enum Skip {
     Status,
     Region,
     Check,
+    /// Every facet's selection (the scope, control and text search still apply).
+    Facets,
 }
 
 fn where_clause(f: &FindingFilter, skip: Skip) -> Where {
@@ -195,6 +197,7 @@ fn where_clause(f: &FindingFilter, skip: Skip) -> Where {
     for (value, facet, column) in exact {
         if let Some(v) = value
             && skip != facet
+            && skip != Skip::Facets
         {
             w.push(&format!("{column} = $?"), Arg::Text(v.clone()));
         }
@@ -214,6 +217,20 @@ fn where_clause(f: &FindingFilter, skip: Skip) -> Where {
         ));
     }
     w
+}
+
+/// A facet value as the page links it: the empty region is "global".
+fn facet_value(facet: &str, value: String, count: i64) -> FacetValue {
+    let label = if facet == "region" && value.is_empty() {
+        "global".to_owned()
+    } else {
+        value
+    };
+    FacetValue {
+        value: label.clone(),
+        label,
+        count,
+    }
 }
 
 fn escape_like(s: &str) -> String {
@@ -343,9 +360,90 @@ impl Store {
             }
             Ok::<i64, StoreError>(q.fetch_one(&self.pool).await?)
         };
+        if f.account.is_some() || f.scan.is_some() {
+            // Within one account or scan: one grouped query gives the count and every facet.
+            let (rows, (total, facets)) = futures::try_join!(list, self.scoped_facets(f))?;
+            return Ok((rows, total, facets));
+        }
         let facets = self.facets(f);
         let (rows, total, facets) = futures::try_join!(list, count, facets)?;
         Ok((rows, total, facets))
+    }
+
+    /// The total and the facets of a filter scoped to one account or scan, from one query
+    /// grouping the scope's findings by every facet column at once (a few hundred groups at
+    /// most); each facet then counts the groups that match every selection but its own.
+    async fn scoped_facets(&self, f: &FindingFilter) -> Result<(i64, Vec<Facet>)> {
+        let w = where_clause(f, Skip::Facets);
+        let sql = format!(
+            "SELECT f.account_id, f.service, f.severity, f.status, f.region, f.check_id, COUNT(*) AS n
+             FROM findings f WHERE {} GROUP BY f.account_id, f.service, f.severity, f.status, f.region, f.check_id",
+            w.sql
+        );
+        let rows = bind_all(sqlx::query(&sql), &w.args)
+            .fetch_all(&self.pool)
+            .await?;
+        // Facet order as the page shows them; the account facet counts the full filter.
+        const NAMES: [&str; 6] = [
+            "severity", "status", "service", "account", "region", "check",
+        ];
+        const COLUMNS: [&str; 6] = [
+            "severity",
+            "status",
+            "service",
+            "account_id",
+            "region",
+            "check_id",
+        ];
+        let account_filter = if f.scan.is_some() { &f.account } else { &None };
+        let wanted: [&Option<String>; 6] = [
+            &f.severity,
+            &f.status,
+            &f.service,
+            account_filter,
+            &f.region,
+            &f.check,
+        ];
+        let mut counts: [std::collections::HashMap<String, i64>; 6] = Default::default();
+        let mut total = 0;
+        for row in &rows {
+            let n: i64 = row.try_get("n")?;
+            let mut values: [String; 6] = Default::default();
+            let mut misses = [false; 6];
+            for (i, column) in COLUMNS.iter().enumerate() {
+                values[i] = row.try_get(*column)?;
+                misses[i] = wanted[i].as_ref().is_some_and(|w| *w != values[i]);
+            }
+            let missed = misses.iter().filter(|m| **m).count();
+            if missed == 0 {
+                total += n;
+            }
+            for i in 0..6 {
+                // A facet ignores its own selection, except the account facet.
+                let counts_here =
+                    missed == 0 || (missed == 1 && misses[i] && NAMES[i] != "account");
+                if counts_here {
+                    *counts[i].entry(values[i].clone()).or_default() += n;
+                }
+            }
+        }
+        let facets = NAMES
+            .iter()
+            .zip(counts)
+            .map(|(name, counts)| {
+                let mut values: Vec<(String, i64)> = counts.into_iter().collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                values.truncate(200);
+                Facet {
+                    name: (*name).to_owned(),
+                    values: values
+                        .into_iter()
+                        .map(|(value, count)| facet_value(name, value, count))
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok((total, facets))
     }
 
     async fn facets(&self, f: &FindingFilter) -> Result<Vec<Facet>> {
@@ -377,17 +475,7 @@ impl Store {
                 .await?;
             let mut values = Vec::with_capacity(rows.len());
             for row in &rows {
-                let value: String = row.try_get("v")?;
-                let label = if *name == "region" && value.is_empty() {
-                    "global".to_owned()
-                } else {
-                    value.clone()
-                };
-                values.push(FacetValue {
-                    value: if *name == "region" { label.clone() } else { value },
-                    label,
-                    count: row.try_get("n")?,
-                });
+                values.push(facet_value(name, row.try_get("v")?, row.try_get("n")?));
             }
             Ok::<Facet, StoreError>(Facet {
                 name: (*name).to_owned(),

@@ -49,6 +49,7 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    cache: std::sync::Arc<views::ReadCache>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -102,7 +103,11 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            cache: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -111,6 +116,16 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The data revision (see `migrations/*/0002_revision.sql`): it changes whenever an
+    /// account or a scan does, in the same transaction.
+    pub async fn revision(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT n FROM revision WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn close(&self) {

@@ -12,6 +12,7 @@ use rampart_engine::inventory::CollectionError;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 const SCAN_COLUMNS: &str = "id, account_id, source, status, started_at, finished_at, collected_at, score, passed, failed, errored, failed_critical, failed_high, failed_medium, failed_low, failed_informational, collection_errors, message, progress_done, progress_total, progress_label";
 
@@ -90,7 +91,58 @@ fn score_of(counts: &[(Option<f64>, f64)]) -> Option<f64> {
     (w > 0.0).then(|| (10.0 * s / w).round() / 10.0)
 }
 
+/// What the overview reads from the database, whatever the query: shared by every overview
+/// request until the data revision changes.
+#[derive(Debug)]
+pub(super) struct OverviewBase {
+    accounts: Vec<AccountRecord>,
+    latest: BTreeMap<String, ScanBrief>,
+    running: BTreeMap<String, ScanBrief>,
+    trends: BTreeMap<String, Vec<TrendPoint>>,
+    coverage: BTreeMap<String, rampart_engine::coverage::CoverageSummary>,
+}
+
+/// Read models kept between requests, each tagged with the revision it was read at.
+#[derive(Debug, Default)]
+pub(super) struct ReadCache {
+    overview: Mutex<Option<(i64, Arc<OverviewBase>)>>,
+}
+
 impl Store {
+    /// The overview's data at the current revision: from the cache when nothing changed
+    /// since it was read, else read afresh. The revision is read *before* the data, so a
+    /// write landing in between can only make the cached copy newer than its tag (and be
+    /// read again next time), never older.
+    async fn overview_base(&self) -> Result<Arc<OverviewBase>> {
+        let revision = self.revision().await?;
+        if let Ok(guard) = self.cache.overview.lock()
+            && let Some((at, base)) = guard.as_ref()
+            && *at == revision
+        {
+            return Ok(base.clone());
+        }
+        let (accounts, latest, running, trends, coverage) = futures::try_join!(
+            self.accounts(),
+            self.latest_scans(),
+            self.running_scans(),
+            self.trends(None),
+            self.coverage_summaries()
+        )?;
+        let base = Arc::new(OverviewBase {
+            accounts,
+            latest,
+            running,
+            trends,
+            coverage,
+        });
+        if let Ok(mut guard) = self.cache.overview.lock()
+            && guard.as_ref().is_none_or(|(at, _)| *at <= revision)
+        {
+            *guard = Some((revision, base.clone()));
+        }
+        Ok(base)
+    }
+
     async fn latest_scans(&self) -> Result<BTreeMap<String, ScanBrief>> {
         let rows = sqlx::query(&format!(
             "SELECT {SCAN_COLUMNS} FROM scans WHERE id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)"
@@ -169,13 +221,14 @@ impl Store {
         scannable: impl Fn(&AccountRecord) -> bool,
         visible: impl Fn(&str) -> bool,
     ) -> Result<OverviewData> {
-        let (accounts, latest, running, trends, coverage) = futures::try_join!(
-            self.accounts(),
-            self.latest_scans(),
-            self.running_scans(),
-            self.trends(None),
-            self.coverage_summaries()
-        )?;
+        let base = self.overview_base().await?;
+        let OverviewBase {
+            accounts,
+            latest,
+            running,
+            trends,
+            coverage,
+        } = &*base;
         let mut environments: Vec<String> = accounts
             .iter()
             .map(|a| a.environment.clone())
@@ -499,12 +552,14 @@ impl Store {
     }
 
     /// All accounts, for filters.
+    /// Every account's id and name (from the revision-tagged cache the overview keeps).
     pub async fn account_names(&self) -> Result<Vec<(String, String)>> {
         Ok(self
-            .accounts()
+            .overview_base()
             .await?
-            .into_iter()
-            .map(|a| (a.id, a.name))
+            .accounts
+            .iter()
+            .map(|a| (a.id.clone(), a.name.clone()))
             .collect())
     }
 }

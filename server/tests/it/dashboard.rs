@@ -23,6 +23,7 @@ pub enum Db {
 pub struct App {
     pub base: String,
     pub store: Store,
+    pub url: String,
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -30,6 +31,12 @@ pub struct App {
 static DB_SEQ: AtomicUsize = AtomicUsize::new(0);
 
 pub async fn open_store(db: Db) -> (Store, tempfile::TempDir) {
+    let (store, dir, _) = open_store_at(db).await;
+    (store, dir)
+}
+
+/// A fresh database: its store, its folder and its URL (to open a second store on it).
+pub async fn open_store_at(db: Db) -> (Store, tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let url = match db {
         Db::Sqlite => dir.path().join("rampart.db").display().to_string(),
@@ -43,12 +50,12 @@ pub async fn open_store(db: Db) -> (Store, tempfile::TempDir) {
             cluster.create_database(&name).unwrap()
         }
     };
-    (Store::open(&url).await.unwrap(), dir)
+    (Store::open(&url).await.unwrap(), dir, url)
 }
 
 /// A server on a free loopback port over a fresh database holding the demo organisation.
 pub async fn app(db: Db, history: usize) -> App {
-    let (store, dir) = open_store(db).await;
+    let (store, dir, url) = open_store_at(db).await;
     load_demo(&store, chrono::Utc::now(), history)
         .await
         .unwrap();
@@ -59,6 +66,7 @@ pub async fn app(db: Db, history: usize) -> App {
     App {
         base,
         store,
+        url,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -718,6 +726,146 @@ async fn interrupted_scans_are_marked_failed_at_start(db: Db) {
     assert!(scan.scan.message.contains("interrupted"));
 }
 
+/// Counts of `column` over the rows that match every selection in `filters` but `column`'s
+/// own (the account selection always applies).
+fn oracle_facet(all: &[Value], filters: &[(&str, &str)], column: &str) -> Vec<(String, i64)> {
+    let mut counts = std::collections::BTreeMap::<String, i64>::new();
+    for r in all {
+        let keep = filters
+            .iter()
+            .all(|(k, v)| (*k == column && *k != "account_id") || r[*k] == *v);
+        if keep {
+            let v = r[column].as_str().unwrap();
+            *counts
+                .entry(if column == "region" && v.is_empty() {
+                    "global".into()
+                } else {
+                    v.into()
+                })
+                .or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, i64)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+async fn facets_within_an_account_count_every_selection_but_their_own(db: Db) {
+    let app = app(db, 1).await;
+    let all = app
+        .json(&format!(
+            "/api/findings?account={SANDBOX}&status=any&per_page=500"
+        ))
+        .await;
+    let all = rows(&all).clone();
+    assert!(all.len() > 20, "the sandbox has enough findings to facet");
+    for (query, filters) in [
+        (
+            "status=FAIL&severity=high",
+            vec![
+                ("account_id", SANDBOX),
+                ("status", "FAIL"),
+                ("severity", "high"),
+            ],
+        ),
+        (
+            "status=any&service=s3",
+            vec![("account_id", SANDBOX), ("service", "s3")],
+        ),
+        (
+            "status=PASS&service=iam&severity=medium",
+            vec![
+                ("account_id", SANDBOX),
+                ("status", "PASS"),
+                ("service", "iam"),
+                ("severity", "medium"),
+            ],
+        ),
+    ] {
+        let got = app
+            .json(&format!("/api/findings?account={SANDBOX}&{query}"))
+            .await;
+        let expected_total = all
+            .iter()
+            .filter(|r| filters.iter().all(|(k, v)| r[*k] == *v))
+            .count() as i64;
+        assert_eq!(got["total"].as_i64().unwrap(), expected_total, "{query}");
+        for (facet, column) in [
+            ("severity", "severity"),
+            ("status", "status"),
+            ("service", "service"),
+            ("account", "account_id"),
+            ("region", "region"),
+            ("check", "check_id"),
+        ] {
+            let shown: Vec<(String, i64)> = got["facets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == facet)
+                .unwrap()["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    (
+                        v["value"].as_str().unwrap().to_owned(),
+                        v["count"].as_i64().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                shown,
+                oracle_facet(&all, &filters, column),
+                "{query}: {facet}"
+            );
+        }
+    }
+}
+
+async fn overview_shows_new_scans_at_once_even_when_written_by_another_server(db: Db) {
+    let app = app(db, 0).await;
+    let account = |v: &Value, id: &str| {
+        v["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account"]["id"] == id)
+            .cloned()
+    };
+    let before = app.json("/api/overview").await;
+    assert!(account(&before, "121212121212").is_none());
+    // Another replica: its own store (own pool, own cache) on the same database.
+    let other = Store::open(&app.url).await.unwrap();
+    other
+        .ensure_account("121212121212", "import")
+        .await
+        .unwrap();
+    let inv =
+        rampart_engine::testing::InventoryBuilder::for_account("121212121212", &["us-east-1"])
+            .build();
+    rampart::ingest::ingest(&other, &inv, "import", None, chrono::Utc::now())
+        .await
+        .unwrap();
+    let after = app.json("/api/overview").await;
+    let row = account(&after, "121212121212").expect("the new account is listed");
+    assert!(row["score"].as_f64().is_some());
+    assert_eq!(
+        after["total_accounts"].as_i64().unwrap(),
+        before["total_accounts"].as_i64().unwrap() + 1
+    );
+    // A running scan shows at once too.
+    let scan = other
+        .begin_scan("121212121212", "scan", chrono::Utc::now())
+        .await
+        .unwrap();
+    let running = app.json("/api/overview").await;
+    assert_eq!(
+        account(&running, "121212121212").unwrap()["running"]["id"].as_i64(),
+        Some(scan)
+    );
+}
+
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -745,4 +893,6 @@ on_both_databases!(
     a_failed_write_leaves_the_previous_scan_intact,
     findings_are_tracked_across_scans_first_seen_and_resolved,
     interrupted_scans_are_marked_failed_at_start,
+    facets_within_an_account_count_every_selection_but_their_own,
+    overview_shows_new_scans_at_once_even_when_written_by_another_server,
 );
