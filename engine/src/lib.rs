@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod demo;
 pub mod filter_pattern;
 pub mod inventory;
+pub mod policy;
 pub mod report;
 pub mod score;
 pub mod testing;
