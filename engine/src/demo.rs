@@ -32,6 +32,10 @@ enum Problem {
     TwoActiveKeys,
     UserWithDirectPolicy,
     AdminPolicy,
+    /// A CI user that can pass an administrator role to a Lambda function it creates.
+    PassRoleEscalation,
+    /// A role another account may assume without an external id.
+    VendorTrustWithoutExternalId,
     NoSupportRole,
     NoAccessAnalyzer,
     PublicBucket,
@@ -134,6 +138,8 @@ pub fn organisation() -> Vec<DemoAccount> {
                 ConsoleUserWithoutMfa,
                 StaleAccessKey,
                 AdminPolicy,
+                PassRoleEscalation,
+                VendorTrustWithoutExternalId,
                 PublicBucket,
                 NoAccountPublicAccessBlock,
                 SingleRegionTrail,
@@ -187,6 +193,28 @@ fn rebase_dates(b: &mut InventoryBuilder, at: DateTime<Utc>) {
                 }
             }
         }
+    }
+}
+
+fn add_role(
+    b: &mut InventoryBuilder,
+    name: &str,
+    trust: serde_json::Value,
+    inline: Vec<InlinePolicy>,
+) {
+    let arn = format!("arn:aws:iam::{}:role/{name}", b.account());
+    if let Ok(roles) = &mut b.iam().roles {
+        roles.push(crate::inventory::Role {
+            name: name.into(),
+            arn,
+            path: "/".into(),
+            create_date: None,
+            trust_policy: Ok(trust),
+            attached_policies: vec![],
+            inline_policies: inline,
+            permissions_boundary: None,
+            last_used: None,
+        });
     }
 }
 
@@ -263,6 +291,38 @@ fn apply(b: &mut InventoryBuilder, p: Problem, at: DateTime<Utc>) {
                     name: "break-glass".into(),
                     document: Ok(doc),
                 });
+        }
+        PassRoleEscalation => {
+            let admin = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+            let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+            add_role(
+                b,
+                "lambda-ops-admin",
+                trust,
+                vec![InlinePolicy {
+                    name: "ops".into(),
+                    document: Ok(admin),
+                }],
+            );
+            b.user("ci-deployer").inline_policies.push(InlinePolicy {
+                name: "deploy-functions".into(),
+                document: Ok(json!({"Version": "2012-10-17", "Statement": [
+                    {"Sid": "Deploy", "Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction", "lambda:UpdateFunctionCode"], "Resource": "*"},
+                    {"Sid": "PassAnyRole", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]})),
+            });
+        }
+        VendorTrustWithoutExternalId => {
+            let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}]});
+            let read = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"}]});
+            add_role(
+                b,
+                "vendor-audit",
+                trust,
+                vec![InlinePolicy {
+                    name: "read".into(),
+                    document: Ok(read),
+                }],
+            );
         }
         NoSupportRole => {
             if let Ok(e) = &mut b.iam().support_access_entities {

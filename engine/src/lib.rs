@@ -1,6 +1,7 @@
 //! Rampart's engine: collect an AWS account into a typed [`inventory::Inventory`], judge it
 //! with pure [`checks`], and score the result. No web code lives here.
 
+pub mod access;
 pub mod checks;
 pub mod collect;
 pub mod coverage;

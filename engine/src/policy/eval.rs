@@ -89,6 +89,20 @@ pub struct StatementRef {
     pub sid: Option<String>,
 }
 
+impl std::fmt::Display for StatementRef {
+    /// `Statement[1] (Sid "X") of arn:aws:iam::…:policy/p`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.sid {
+            Some(sid) => write!(
+                f,
+                "Statement[{}] (Sid \"{sid}\") of {}",
+                self.index, self.policy
+            ),
+            None => write!(f, "Statement[{}] of {}", self.index, self.policy),
+        }
+    }
+}
+
 /// The decision and the statements that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {

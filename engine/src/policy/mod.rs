@@ -14,6 +14,7 @@
 //! Pure: no AWS calls, no clock. The behaviour is pinned by the JSON corpus in
 //! `engine/tests/data/policy-vectors/` (format in its `README.md`), run by one test here.
 
+pub mod analysis;
 pub mod catalog;
 mod condition;
 mod context;

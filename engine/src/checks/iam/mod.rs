@@ -1,6 +1,7 @@
 //! IAM checks: the root user, password policy, console MFA, credential hygiene, how
 //! permissions are granted, support access, certificates and IAM Access Analyzer.
 
+mod access;
 mod account;
 mod credentials;
 mod policies;
@@ -124,6 +125,61 @@ pub(super) const CHECKS: &[Check] = &[
         "IAM → Policies → the policy → Edit: list the specific actions the workload uses (IAM last-accessed data helps).",
         "aws iam create-policy-version --policy-arn <arn> --policy-document file://specific-actions.json --set-as-default",
         [AwsFsbp: ["IAM.21"]], policies::no_wildcard_service_actions),
+    check!(
+        Iam,
+        "iam_principal_not_admin_equivalent",
+        "Users, groups and roles are not admin-equivalent unless meant to be",
+        Medium,
+        "A principal that can do everything, or can rewrite permissions on every resource (attach, put or version policies), is an administrator whatever its policies are called. Each one should be deliberate, few, and guarded by MFA or a narrow trust policy. Rampart decides this by evaluating the principal's policies, boundary and explicit denies, not by matching `*:*`.",
+        "IAM → the user, group or role → Permissions: replace broad grants with the actions the job needs, or add a permissions boundary; keep a small, named set of administrator roles.",
+        "aws iam put-user-permissions-boundary --user-name <user> --permissions-boundary <policy-arn>  # or detach-*/delete-*-policy for the broad grant",
+        [],
+        access::admin_equivalent
+    ),
+    check!(
+        Iam,
+        "iam_no_privilege_escalation_paths",
+        "No principal can escalate to administrator",
+        High,
+        "Known IAM primitives (CreatePolicyVersion, Attach/Put*Policy, CreateAccessKey or login profiles on other users, UpdateAssumeRolePolicy, PassRole to a service that runs code, AssumeRole chains) let a limited principal become an administrator in a few calls. Each path is found by evaluating the policies of every step.",
+        "Remove the step's grant (the finding lists each step and the statement granting it), scope `iam:PassRole` to specific roles with `iam:PassedToService`, and keep policy-writing actions away from non-administrators.",
+        "aws iam get-policy-version --policy-arn <arn> --version-id <v>  # then create-policy-version without the escalating action, --set-as-default",
+        [],
+        access::no_escalation_paths
+    ),
+    check!(
+        Iam,
+        "iam_role_trust_not_public",
+        "No role can be assumed by anyone",
+        Critical,
+        "A trust policy naming `*` (or `{\"AWS\": \"*\"}`) without a restricting condition (aws:PrincipalOrgID, aws:SourceAccount, aws:PrincipalArn ...) lets any AWS account in the world assume the role.",
+        "IAM → Roles → the role → Trust relationships → Edit: name the accounts or roles that may assume it, or add an aws:PrincipalOrgID condition.",
+        "aws iam update-assume-role-policy --role-name <role> --policy-document file://trust.json",
+        [],
+        access::trust_not_public
+    ),
+    check!(
+        Iam,
+        "iam_role_cross_account_trust_has_external_id",
+        "Roles trusted by other accounts require an external id",
+        Medium,
+        "A third party that assumes roles for many customers can be tricked into acting on the wrong account (the confused deputy) unless each trust requires the external id agreed with that party.",
+        "IAM → Roles → the role → Trust relationships → Edit: add a StringEquals condition on sts:ExternalId with the value agreed with the other account.",
+        "aws iam update-assume-role-policy --role-name <role> --policy-document file://trust-with-external-id.json",
+        [],
+        access::trust_external_id
+    ),
+    check!(
+        Iam,
+        "iam_role_federated_trust_has_audience",
+        "Roles trusted by identity providers check the audience",
+        High,
+        "Without an audience (and, for GitHub Actions, a subject) condition, any application or repository the provider serves can obtain the role: for GitHub's OIDC provider that is every repository on github.com.",
+        "IAM → Roles → the role → Trust relationships → Edit: add StringEquals on `<provider>:aud` (and StringLike on `token.actions.githubusercontent.com:sub` to the repository and branch).",
+        "aws iam update-assume-role-policy --role-name <role> --policy-document file://trust-with-audience.json",
+        [],
+        access::trust_federated_audience
+    ),
 ];
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //!
 //! One file per check module: `account`, `credentials`, `policies`.
 
+mod access;
 mod account;
 mod credentials;
 mod policies;
@@ -126,6 +127,6 @@ fn iam_checks_map_to_the_agreed_controls() {
         fsbp("iam_customer_policies_no_wildcard_service_actions"),
         ["IAM.21"]
     );
-    assert_eq!(super::CHECKS.len(), 22);
+    assert_eq!(super::CHECKS.len(), 27);
     assert!(super::CHECKS.iter().all(|c| c.meta.id.starts_with("iam_")));
 }

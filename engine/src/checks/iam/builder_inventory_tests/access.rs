@@ -1,0 +1,369 @@
+//! Admin-equivalence, escalation paths and role trust, judged by the policy evaluator.
+
+use super::*;
+use crate::inventory::{AttachedPolicy, InlinePolicy, Role};
+use serde_json::json;
+
+fn inline(name: &str, doc: serde_json::Value) -> InlinePolicy {
+    InlinePolicy {
+        name: name.into(),
+        document: Ok(doc),
+    }
+}
+
+fn allow(actions: serde_json::Value, resource: &str) -> serde_json::Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}]})
+}
+
+fn role(name: &str, trust: serde_json::Value) -> Role {
+    Role {
+        name: name.into(),
+        arn: format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+        path: "/".into(),
+        create_date: None,
+        trust_policy: Ok(trust),
+        attached_policies: vec![],
+        inline_policies: vec![],
+        permissions_boundary: None,
+        last_used: None,
+    }
+}
+
+fn add_role(b: &mut InventoryBuilder, r: Role) {
+    b.iam().roles.as_mut().unwrap().push(r);
+}
+
+fn for_role(id: &str, inv: &Inventory, name: &str) -> Outcome {
+    only(id, inv, &format!(":role/{name}"))
+}
+
+fn add_managed(b: &mut InventoryBuilder, name: &str, doc: serde_json::Value) -> String {
+    let arn = format!("arn:aws:iam::{ACCOUNT}:policy/{name}");
+    b.iam().policies.as_mut().unwrap().push(ManagedPolicy {
+        name: name.into(),
+        arn: arn.clone(),
+        aws_managed: false,
+        attachment_count: 1,
+        default_version_id: Some("v1".into()),
+        document: Ok(doc),
+    });
+    arn
+}
+
+// --- iam_principal_not_admin_equivalent ---
+
+#[test]
+fn a_user_with_read_only_access_is_not_admin_equivalent() {
+    let o = for_user(
+        "iam_principal_not_admin_equivalent",
+        &InventoryBuilder::new().build(),
+        "alice",
+    );
+    assert_eq!(o.status, Status::Pass, "{o:#?}");
+}
+
+#[test]
+fn wildcard_permission_management_on_every_resource_is_admin_equivalent() {
+    let mut b = InventoryBuilder::new();
+    b.user("dave")
+        .inline_policies
+        .push(inline("policies", allow(json!("iam:*Policy*"), "*")));
+    let o = for_user("iam_principal_not_admin_equivalent", &b.build(), "dave");
+    assert_eq!(o.status, Status::Fail, "{o:#?}");
+    assert!(
+        o.message.contains("can change permissions"),
+        "{}",
+        o.message
+    );
+    assert!(
+        o.evidence.to_string().contains("inline:user/dave/policies"),
+        "{}",
+        o.evidence
+    );
+}
+
+#[test]
+fn not_action_outside_iam_is_broad_but_not_admin_equivalent() {
+    let mut b = InventoryBuilder::new();
+    b.user("dave").inline_policies.push(inline(
+        "poweruser",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}]}),
+    ));
+    let o = for_user("iam_principal_not_admin_equivalent", &b.build(), "dave");
+    assert_eq!(o.status, Status::Pass, "{o:#?}");
+}
+
+#[test]
+fn full_access_limited_by_a_read_only_boundary_is_not_admin_equivalent() {
+    let mut b = InventoryBuilder::new();
+    let boundary = add_managed(
+        &mut b,
+        "read-only-boundary",
+        allow(json!(["s3:Get*", "s3:List*"]), "*"),
+    );
+    let dave = b.user("dave");
+    dave.inline_policies
+        .push(inline("admin", allow(json!("*"), "*")));
+    dave.permissions_boundary = Some(boundary);
+    let o = for_user("iam_principal_not_admin_equivalent", &b.build(), "dave");
+    assert_eq!(o.status, Status::Pass, "{o:#?}");
+}
+
+#[test]
+fn a_user_inherits_admin_from_its_group() {
+    let mut b = InventoryBuilder::new();
+    let admin = add_managed(&mut b, "everything", allow(json!("*"), "*"));
+    b.iam().groups.as_mut().unwrap()[0]
+        .attached_policies
+        .push(AttachedPolicy {
+            name: "everything".into(),
+            arn: admin,
+        });
+    let inv = b.build();
+    let o = for_user("iam_principal_not_admin_equivalent", &inv, "alice");
+    assert_eq!(o.status, Status::Fail, "{o:#?}");
+    assert!(o.message.contains("full access"), "{}", o.message);
+    let g = only(
+        "iam_principal_not_admin_equivalent",
+        &inv,
+        ":group/engineers",
+    );
+    assert_eq!(g.status, Status::Fail);
+}
+
+#[test]
+fn a_malformed_inline_policy_is_an_error_naming_where_it_is_wrong() {
+    let mut b = InventoryBuilder::new();
+    b.user("dave").inline_policies.push(inline(
+        "broken",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Action": "*", "Resource": "*"}]}),
+    ));
+    let out = run("iam_principal_not_admin_equivalent", &b.build());
+    let err = out
+        .iter()
+        .find(|o| o.status == Status::Error)
+        .expect("an ERROR outcome");
+    assert!(
+        err.message.contains("inline:user/dave/broken"),
+        "{}",
+        err.message
+    );
+    assert_eq!(err.evidence["path"], "$.Statement[0].Effect");
+}
+
+// --- iam_no_privilege_escalation_paths ---
+
+#[test]
+fn pass_role_to_lambda_with_an_admin_role_trusting_lambda_is_an_escalation_path() {
+    let mut b = InventoryBuilder::new();
+    let admin = add_managed(&mut b, "everything", allow(json!("*"), "*"));
+    let mut fn_role = role(
+        "lambda-admin",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    );
+    fn_role.attached_policies.push(AttachedPolicy {
+        name: "everything".into(),
+        arn: admin,
+    });
+    add_role(&mut b, fn_role);
+    b.user("dave").inline_policies.push(inline(
+        "deployer",
+        allow(
+            json!([
+                "iam:PassRole",
+                "lambda:CreateFunction",
+                "lambda:InvokeFunction"
+            ]),
+            "*",
+        ),
+    ));
+    let o = for_user("iam_no_privilege_escalation_paths", &b.build(), "dave");
+    assert_eq!(o.status, Status::Fail, "{o:#?}");
+    assert!(
+        o.evidence.to_string().contains("lambda-admin"),
+        "{}",
+        o.evidence
+    );
+    assert!(
+        o.evidence.to_string().contains("inline:user/dave/deployer"),
+        "{}",
+        o.evidence
+    );
+}
+
+#[test]
+fn pass_role_is_no_path_when_the_admin_role_trusts_only_ec2() {
+    let mut b = InventoryBuilder::new();
+    let admin = add_managed(&mut b, "everything", allow(json!("*"), "*"));
+    let mut ec2_role = role(
+        "ec2-admin",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    );
+    ec2_role.attached_policies.push(AttachedPolicy {
+        name: "everything".into(),
+        arn: admin,
+    });
+    add_role(&mut b, ec2_role);
+    b.user("dave").inline_policies.push(inline(
+        "deployer",
+        allow(
+            json!([
+                "iam:PassRole",
+                "lambda:CreateFunction",
+                "lambda:InvokeFunction"
+            ]),
+            "*",
+        ),
+    ));
+    let o = for_user("iam_no_privilege_escalation_paths", &b.build(), "dave");
+    assert_eq!(o.status, Status::Pass, "{o:#?}");
+}
+
+#[test]
+fn an_assume_role_chain_to_an_admin_role_is_reported_step_by_step() {
+    let mut b = InventoryBuilder::new();
+    let admin = add_managed(&mut b, "everything", allow(json!("*"), "*"));
+    let hop_arn = format!("arn:aws:iam::{ACCOUNT}:role/hop");
+    let dave_arn = format!("arn:aws:iam::{ACCOUNT}:user/dave");
+    let mut hop = role(
+        "hop",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": dave_arn}, "Action": "sts:AssumeRole"}]}),
+    );
+    hop.inline_policies
+        .push(inline("next", allow(json!("sts:AssumeRole"), "*")));
+    add_role(&mut b, hop);
+    let mut top = role(
+        "top",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": hop_arn}, "Action": "sts:AssumeRole"}]}),
+    );
+    top.attached_policies.push(AttachedPolicy {
+        name: "everything".into(),
+        arn: admin,
+    });
+    add_role(&mut b, top);
+    b.user("dave").inline_policies.push(inline(
+        "hop",
+        allow(
+            json!("sts:AssumeRole"),
+            &format!("arn:aws:iam::{ACCOUNT}:role/hop"),
+        ),
+    ));
+    let o = for_user("iam_no_privilege_escalation_paths", &b.build(), "dave");
+    assert_eq!(o.status, Status::Fail, "{o:#?}");
+    assert!(o.message.contains("2 step(s)"), "{}", o.message);
+    assert_eq!(
+        o.evidence["paths"][0]["steps"][1]["target"],
+        format!("arn:aws:iam::{ACCOUNT}:role/top")
+    );
+}
+
+// --- trust checks ---
+
+#[test]
+fn a_role_trusting_everyone_without_a_restricting_condition_is_public() {
+    let mut b = InventoryBuilder::new();
+    add_role(
+        &mut b,
+        role(
+            "open",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringLike": {"aws:UserAgent": "*"}}}]}),
+        ),
+    );
+    add_role(
+        &mut b,
+        role(
+            "org-only",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}]}),
+        ),
+    );
+    let inv = b.build();
+    assert_eq!(
+        for_role("iam_role_trust_not_public", &inv, "open").status,
+        Status::Fail
+    );
+    assert_eq!(
+        for_role("iam_role_trust_not_public", &inv, "org-only").status,
+        Status::Pass
+    );
+    assert_eq!(
+        for_role("iam_role_trust_not_public", &inv, "support").status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn cross_account_trust_needs_an_external_id() {
+    let mut b = InventoryBuilder::new();
+    add_role(
+        &mut b,
+        role(
+            "vendor",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}]}),
+        ),
+    );
+    add_role(
+        &mut b,
+        role(
+            "vendor-ok",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "a1b2c3"}}}]}),
+        ),
+    );
+    let inv = b.build();
+    let o = for_role(
+        "iam_role_cross_account_trust_has_external_id",
+        &inv,
+        "vendor",
+    );
+    assert_eq!(o.status, Status::Fail, "{o:#?}");
+    assert!(o.message.contains("999988887777"));
+    assert_eq!(
+        for_role(
+            "iam_role_cross_account_trust_has_external_id",
+            &inv,
+            "vendor-ok"
+        )
+        .status,
+        Status::Pass
+    );
+    assert_eq!(
+        for_role(
+            "iam_role_cross_account_trust_has_external_id",
+            &inv,
+            "support"
+        )
+        .status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn github_oidc_trust_without_audience_and_subject_fails() {
+    let mut b = InventoryBuilder::new();
+    let provider =
+        format!("arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com");
+    add_role(
+        &mut b,
+        role(
+            "gh-any",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity"}]}),
+        ),
+    );
+    add_role(
+        &mut b,
+        role(
+            "gh-repo",
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {
+        "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}}}]}),
+        ),
+    );
+    let inv = b.build();
+    assert_eq!(
+        for_role("iam_role_federated_trust_has_audience", &inv, "gh-any").status,
+        Status::Fail
+    );
+    assert_eq!(
+        for_role("iam_role_federated_trust_has_audience", &inv, "gh-repo").status,
+        Status::Pass
+    );
+}
