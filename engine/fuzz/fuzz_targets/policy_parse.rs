@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rampart_engine::policy::{parse_policy, parse_value, print};
+use rampart_engine_fuzz::policy::{parse_policy, parse_value, print};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
