@@ -1,8 +1,9 @@
-//! Command-line interface: `scan`, `evaluate`, `checks`, `serve`, `demo`, `import`.
+//! Command-line interface: `scan`, `evaluate`, `checks`, `serve`, `demo`, `import`, `policy`.
 
 mod checks;
 mod demo;
 mod output;
+mod policy;
 mod scan;
 mod serve;
 
@@ -14,8 +15,7 @@ use std::path::PathBuf;
 pub const EXIT_OK: u8 = 0;
 /// Findings at or above `--fail-on` failed.
 pub const EXIT_FINDINGS: u8 = 1;
-/// Bad arguments (clap's own code).
-#[expect(dead_code, reason = "documents clap's exit code next to ours")]
+/// Bad arguments (clap's own code) or a malformed input document.
 pub const EXIT_USAGE: u8 = 2;
 /// The scan or evaluation could not be done (no credentials, unreadable snapshot, ...).
 pub const EXIT_FAILED: u8 = 3;
@@ -51,6 +51,9 @@ pub enum Command {
     Demo(serve::DemoArgs),
     /// Import an inventory snapshot as a scan of its account.
     Import(serve::ImportArgs),
+    /// Test an IAM policy document: decide a request (`eval`) or analyse it (`check`).
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +91,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::serve_cmd(args).await,
         Command::Demo(args) => serve::demo_cmd(args).await,
         Command::Import(args) => serve::import_cmd(args).await,
+        Command::Policy(cmd) => policy::run(cmd),
     }
 }
 

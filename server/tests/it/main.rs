@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
 mod cli_dashboard;
+mod cli_policy;
 mod dashboard;
 
 use rampart_engine::testing::moto::{MotoAccount, MotoServer};
