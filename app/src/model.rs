@@ -341,3 +341,112 @@ pub struct ImportResult {
     pub scan_id: i64,
     pub findings: i64,
 }
+
+/// `/accounts/{id}/principals`: every IAM user, role and group of the latest scan with what
+/// the policy analyses found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalsData {
+    pub account: AccountInfo,
+    /// The scan whose inventory was analysed.
+    pub scan_id: i64,
+    pub principals: Vec<PrincipalRow>,
+    /// Policy documents that could not be analysed: label and the parser's message.
+    pub problems: Vec<(String, String)>,
+}
+
+/// One principal in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalRow {
+    pub arn: String,
+    pub name: String,
+    /// `user`, `role` or `group`.
+    pub kind: String,
+    /// Admin-equivalent (full access, or permission management on every resource).
+    pub admin: bool,
+    /// How many escalation paths start here.
+    pub escalation_paths: usize,
+    /// Actions allowed (catalogue actions, after boundary and denies).
+    pub allowed_actions: usize,
+    /// Of those, allowed on every resource (`*`).
+    pub unrestricted_actions: usize,
+    /// Public, cross-account or audience-less federated trust (roles).
+    pub exposure: Option<String>,
+}
+
+/// `/accounts/{id}/principal?arn=…`: one principal's effective permissions and paths.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalData {
+    pub account: AccountInfo,
+    pub scan_id: i64,
+    pub principal: PrincipalRow,
+    /// Its policies: label and how they reach it (`attached`, `inline`, `group devs`).
+    pub policies: Vec<(String, String)>,
+    pub boundary: Option<String>,
+    /// Allowed actions by service and access level, busiest services first.
+    pub by_service: Vec<ServicePermissions>,
+    /// Why it is admin-equivalent: one line per reason with its granting statements.
+    pub admin_evidence: Vec<String>,
+    pub paths: Vec<EscalationPathView>,
+    /// The escalation graph around this principal, laid out for SVG.
+    pub graph: GraphView,
+    /// Trust-policy exposures (roles): one line each.
+    pub exposures: Vec<String>,
+}
+
+/// Allowed actions of one service by access level.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServicePermissions {
+    pub service: String,
+    pub list: usize,
+    pub read: usize,
+    pub write: usize,
+    pub permissions_management: usize,
+    pub tagging: usize,
+}
+
+impl ServicePermissions {
+    pub fn total(&self) -> usize {
+        self.list + self.read + self.write + self.permissions_management + self.tagging
+    }
+}
+
+/// A privilege-escalation path from the principal to admin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationPathView {
+    /// The ARN reached, or `admin` for direct full access.
+    pub reaches: String,
+    pub steps: Vec<EscalationStepView>,
+}
+
+/// One step: the technique, the actions it uses, its target and the granting statements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationStepView {
+    pub technique: String,
+    pub actions: Vec<String>,
+    pub target: String,
+    pub granted_by: Vec<String>,
+}
+
+/// Nodes and edges placed on a grid (column = steps from the principal).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GraphView {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphNode {
+    pub id: String,
+    pub label: String,
+    /// `start`, `principal` or `admin`.
+    pub role: String,
+    pub column: usize,
+    pub row: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphEdge {
+    pub from: String,
+    pub to: String,
+    pub label: String,
+}

@@ -12,6 +12,7 @@ pub fn render(chrome: &Chrome, data: AccountData) -> String {
     let id = a.id.clone();
     let findings_href = url("/findings", &[("account", Some(id.clone()))]);
     let scans_href = format!("/accounts/{}/scans", enc(&id));
+    let principals_href = format!("/accounts/{}/principals", enc(&id));
     let scan_action = format!("/accounts/{}/scan", enc(&id));
     let running = data.running.clone();
     let scan_control = match (&running, a.scannable) {
@@ -119,6 +120,7 @@ pub fn render(chrome: &Chrome, data: AccountData) -> String {
                 {scan_control}
                 <a class="button secondary" href=findings_href>"Failed findings"</a>
                 <a class="button secondary" href=scans_href>"Scan history"</a>
+                <a class="button secondary" href=principals_href>"IAM principals"</a>
                 <a class="button secondary" href=export_csv>"Export CSV"</a>
             </div>
         </div>

@@ -4,6 +4,7 @@ pub mod account;
 pub mod compliance;
 pub mod findings;
 pub mod overview;
+pub mod principals;
 pub mod scans;
 
 use crate::components::shell;

@@ -108,6 +108,17 @@ impl Store {
         account_from_row(&row)
     }
 
+    /// The id of the account's latest finished scan, if any.
+    pub async fn latest_scan_id(&self, id: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT latest_scan_id FROM accounts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .flatten())
+    }
+
     pub async fn accounts(&self) -> Result<Vec<AccountRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name, id"

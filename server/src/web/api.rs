@@ -81,3 +81,18 @@ pub async fn checks(State(s): State<AppState>) -> Json<Vec<CheckInfo>> {
 pub async fn check(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<CheckDetail> {
     Ok(Json(s.check(&id).await?))
 }
+
+pub async fn principals(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<rampart_app::model::PrincipalsData> {
+    Ok(Json(s.principals(&id).await?))
+}
+
+pub async fn principal(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<super::pages::PrincipalQuery>,
+) -> ApiResult<rampart_app::model::PrincipalData> {
+    Ok(Json(s.principal(&id, &q.arn).await?))
+}

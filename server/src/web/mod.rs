@@ -5,6 +5,7 @@ mod api;
 mod error;
 mod export;
 mod pages;
+mod principals;
 mod security;
 
 pub use error::WebError;
@@ -53,6 +54,7 @@ struct Inner {
     demo: bool,
     scan: ScanDefaults,
     jobs: Arc<Jobs>,
+    analyses: principals::AnalysisCache,
 }
 
 impl AppState {
@@ -63,6 +65,7 @@ impl AppState {
                 demo,
                 scan,
                 jobs: Arc::new(Jobs::default()),
+                analyses: Default::default(),
             }),
         }
     }
@@ -183,6 +186,8 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/{id}/scan", post(pages::scan_now))
         .route("/accounts/{id}/scans", get(pages::scans))
         .route("/accounts/{id}/diff", get(pages::diff))
+        .route("/accounts/{id}/principals", get(pages::principals))
+        .route("/accounts/{id}/principal", get(pages::principal))
         .route("/scans/{id}", get(pages::scan))
         .route("/findings", get(pages::findings))
         .route("/findings/{key}", get(pages::finding))
@@ -196,6 +201,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/accounts/{id}", get(api::account))
         .route("/api/accounts/{id}/scans", get(api::scans))
         .route("/api/accounts/{id}/diff", get(api::diff))
+        .route("/api/accounts/{id}/principals", get(api::principals))
+        .route("/api/accounts/{id}/principal", get(api::principal))
         .route("/api/findings", get(api::findings))
         .route("/api/findings/{key}", get(api::finding))
         .route("/api/scans/{id}", get(api::scan))

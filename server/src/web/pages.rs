@@ -68,6 +68,30 @@ pub async fn scans(
     Ok(Html(pages::scans::render_list(&c, data)))
 }
 
+pub async fn principals(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Path(id): Path<String>,
+) -> PageResult {
+    let data = s.principals(&id).await.map_err(fail(&c))?;
+    Ok(Html(pages::principals::render_list(&c, data)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PrincipalQuery {
+    pub arn: String,
+}
+
+pub async fn principal(
+    State(s): State<AppState>,
+    PageChrome(c): PageChrome,
+    Path(id): Path<String>,
+    Query(q): Query<PrincipalQuery>,
+) -> PageResult {
+    let data = s.principal(&id, &q.arn).await.map_err(fail(&c))?;
+    Ok(Html(pages::principals::render_one(&c, data)))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct DiffQuery {
     pub from: i64,

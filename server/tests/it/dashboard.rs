@@ -848,7 +848,7 @@ async fn overview_shows_new_scans_at_once_even_when_written_by_another_server(db
         .await
         .unwrap();
     let after = app.json("/api/overview").await;
-    let row = account(&after, "121212121212").expect("the new account is listed");
+    let row = account(&after, "121212121212").unwrap();
     assert!(row["score"].as_f64().is_some());
     assert_eq!(
         after["total_accounts"].as_i64().unwrap(),
@@ -863,6 +863,85 @@ async fn overview_shows_new_scans_at_once_even_when_written_by_another_server(db
     assert_eq!(
         account(&running, "121212121212").unwrap()["running"]["id"].as_i64(),
         Some(scan)
+    );
+}
+
+async fn principal_pages_show_effective_permissions_and_escalation_paths(db: Db) {
+    let app = app(db, 0).await;
+    let list = app
+        .json(&format!("/api/accounts/{SANDBOX}/principals"))
+        .await;
+    let principals = list["principals"].as_array().unwrap();
+    let find = |name: &str| {
+        principals
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no principal {name}: {list}"))
+    };
+    // The break-glass inline policy makes the contractor an administrator; the CI user can
+    // pass the Lambda admin role to a function it creates; the vendor role lacks an
+    // external id.
+    assert_eq!(find("contractor-jordan")["admin"], true);
+    assert_eq!(find("ci-deployer")["admin"], false);
+    assert!(find("ci-deployer")["escalation_paths"].as_u64().unwrap() >= 1);
+    assert_eq!(find("alice")["escalation_paths"], 0);
+    assert!(
+        find("vendor-audit")["exposure"]
+            .as_str()
+            .unwrap()
+            .contains("external id")
+    );
+    let ci = find("ci-deployer")["arn"].as_str().unwrap().to_owned();
+    let detail_path = format!(
+        "/accounts/{SANDBOX}/principal?arn={}",
+        ci.replace(':', "%3A").replace('/', "%2F")
+    );
+    let detail = app.json(&format!("/api{detail_path}")).await;
+    let steps = &detail["paths"][0]["steps"];
+    assert!(
+        steps[0]["technique"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("lambda"),
+        "{detail}"
+    );
+    assert!(
+        steps[0]["granted_by"]
+            .to_string()
+            .contains("inline:user/ci-deployer/deploy-functions"),
+        "{detail}"
+    );
+    let lambda = detail["by_service"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "lambda")
+        .unwrap();
+    assert!(lambda["write"].as_u64().unwrap() >= 2, "{lambda}");
+    // The HTML page draws the path as SVG and links back to the list.
+    let html = app.html(&detail_path).await;
+    assert!(
+        html.contains("aria-label=\"privilege-escalation graph\""),
+        "no graph"
+    );
+    assert!(html.contains("<line "), "no edge drawn");
+    assert!(html.contains("lambda-ops-admin"));
+    assert!(html.contains(&format!("/accounts/{SANDBOX}/principals")));
+    let list_html = app.html(&format!("/accounts/{SANDBOX}/principals")).await;
+    assert!(list_html.contains("admin-equivalent"));
+    // Unknown principals and accounts without scans are 404s, not errors.
+    assert_eq!(
+        app.get(&format!(
+            "/accounts/{SANDBOX}/principal?arn=arn%3Aaws%3Aiam%3A%3A1%3Auser%2Fnobody"
+        ))
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/accounts/121212121212/principals").await.status(),
+        StatusCode::NOT_FOUND
     );
 }
 
@@ -895,4 +974,5 @@ on_both_databases!(
     interrupted_scans_are_marked_failed_at_start,
     facets_within_an_account_count_every_selection_but_their_own,
     overview_shows_new_scans_at_once_even_when_written_by_another_server,
+    principal_pages_show_effective_permissions_and_escalation_paths,
 );
