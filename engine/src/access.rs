@@ -1,6 +1,6 @@
 //! Access analysis of a collected account: builds the policy analyses' [`AccountModel`]
 //! from the inventory (IAM users with their groups' policies, roles with trust policies,
-//! permissions boundaries, S3 bucket and KMS key policies) and runs them.
+//! permissions boundaries, S3 bucket, KMS key and SNS topic policies) and runs them.
 //!
 //! The analyses themselves live in [`crate::policy::analysis`] and know nothing of the
 //! inventory; this module is the one place that knows both. A document that does not parse
@@ -162,6 +162,24 @@ pub fn model(inv: &Inventory) -> Model {
                 model.resource_policies.push(ResourcePolicy {
                     kind: ResourceKind::KmsKey,
                     arn: key.arn.clone(),
+                    policy,
+                });
+            }
+        }
+    }
+    for region in inv
+        .sns
+        .iter()
+        .flat_map(|k| k.values())
+        .filter_map(|r| r.as_ref().ok())
+    {
+        for topic in &region.topics {
+            if let Ok(Some(doc)) = &topic.policy
+                && let Some(policy) = b.parse(&topic.arn, doc)
+            {
+                model.resource_policies.push(ResourcePolicy {
+                    kind: ResourceKind::SnsTopic,
+                    arn: topic.arn.clone(),
                     policy,
                 });
             }

@@ -34,6 +34,7 @@ mod logs;
 pub mod monitoring_spec;
 mod policy;
 mod s3;
+mod sns;
 
 use crate::inventory::{FetchError, Inventory, Service};
 use crate::types::{AccountId, Region};
@@ -283,6 +284,7 @@ pub fn registry() -> Vec<Check> {
         cloudwatch::CHECKS,
         config::CHECKS,
         kms::CHECKS,
+        sns::CHECKS,
     ]
     .concat()
 }
@@ -355,6 +357,7 @@ pub fn service_collected(inv: &Inventory, service: Service) -> bool {
         Service::CloudWatch => inv.cloudwatch.is_some(),
         Service::Config => inv.config.is_some(),
         Service::Kms => inv.kms.is_some(),
+        Service::Sns => inv.sns.is_some(),
     }
 }
 

@@ -13,6 +13,7 @@ mod iam;
 mod kms;
 mod logs;
 mod s3;
+mod sns;
 
 use crate::inventory::{CollectionError, FetchError, Fetched, Inventory, Regional, Service};
 use crate::types::{AccountId, Region};
@@ -390,7 +391,7 @@ pub async fn scan(
     };
     let wants = |s: Service| opts.services.contains(&s);
 
-    let (iam, s3, cloudtrail, logs, cloudwatch, config, kms) = tokio::join!(
+    let (iam, s3, cloudtrail, logs, cloudwatch, config, kms, sns) = tokio::join!(
         when(wants(Service::Iam), iam::collect(&ctx, &regions)),
         when(wants(Service::S3), s3::collect(&ctx, &regions)),
         when(
@@ -404,6 +405,7 @@ pub async fn scan(
         ),
         when(wants(Service::Config), config::collect(&ctx, &regions)),
         when(wants(Service::Kms), kms::collect(&ctx, &regions)),
+        when(wants(Service::Sns), sns::collect(&ctx, &regions)),
     );
 
     let mut inventory = Inventory::empty(account_id, chrono::Utc::now(), regions);
@@ -415,6 +417,7 @@ pub async fn scan(
     inventory.cloudwatch = cloudwatch;
     inventory.config = config;
     inventory.kms = kms;
+    inventory.sns = sns;
     inventory.errors = ctx.errors.into_inner().unwrap_or_default();
     Ok(ScanResult {
         inventory,

@@ -11,6 +11,7 @@ mod iam;
 mod kms;
 mod logs;
 mod s3;
+mod sns;
 
 pub use cloudtrail::*;
 pub use cloudwatch::*;
@@ -19,6 +20,7 @@ pub use iam::*;
 pub use kms::*;
 pub use logs::*;
 pub use s3::*;
+pub use sns::*;
 
 use crate::types::{AccountId, Region};
 use chrono::{DateTime, Utc};
@@ -68,10 +70,11 @@ pub enum Service {
     CloudWatch,
     Config,
     Kms,
+    Sns,
 }
 
 impl Service {
-    pub const ALL: [Service; 7] = [
+    pub const ALL: [Service; 8] = [
         Service::Iam,
         Service::S3,
         Service::CloudTrail,
@@ -79,6 +82,7 @@ impl Service {
         Service::CloudWatch,
         Service::Config,
         Service::Kms,
+        Service::Sns,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,6 +94,7 @@ impl Service {
             Service::CloudWatch => "cloudwatch",
             Service::Config => "config",
             Service::Kms => "kms",
+            Service::Sns => "sns",
         }
     }
 
@@ -133,6 +138,9 @@ pub struct Inventory {
     pub cloudwatch: Option<Regional<CloudWatchRegion>>,
     pub config: Option<Regional<ConfigRegion>>,
     pub kms: Option<Regional<KmsRegion>>,
+    /// SNS topics and their access policies (absent from snapshots of older versions).
+    #[serde(default)]
+    pub sns: Option<Regional<SnsRegion>>,
     pub errors: Vec<CollectionError>,
 }
 
@@ -161,6 +169,7 @@ impl Inventory {
             cloudwatch: None,
             config: None,
             kms: None,
+            sns: None,
             errors: Vec::new(),
         }
     }

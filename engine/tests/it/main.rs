@@ -16,6 +16,7 @@ mod iam;
 mod kms;
 mod s3;
 mod scan;
+mod sns;
 
 use rampart_engine::checks::{self, Finding, Status};
 use rampart_engine::collect::{self, NoProgress, ScanOptions};
