@@ -10,8 +10,12 @@
 //!
 //! `dashboard`: see [`dashboard`] (1 M findings on SQLite and PostgreSQL, page latency
 //! under load, full CSV export time and memory).
+//!
+//! `policy`: see [`policy`] (parse, evaluation and account-analysis throughput on 5,000 roles
+//! and 20,000 policies, and per-document analysis against Parliament and Cloudsplaining).
 
 mod dashboard;
+mod policy;
 
 use anyhow::{Context, bail};
 use futures::StreamExt;
@@ -83,7 +87,19 @@ async fn main() -> anyhow::Result<()> {
             })
             .await
         }
-        Some(other) => bail!("unknown benchmark `{other}` (available: scan, dashboard)"),
+        Some("policy") => policy::run(policy::Options {
+            roles: arg(&args, "--roles", 5000)?,
+            policies: arg(&args, "--policies", 20_000)?,
+            decisions: arg(&args, "--decisions", 1_000_000)?,
+            python_sample: if args.iter().any(|a| a == "--python-sample") {
+                Some(arg(&args, "--python-sample", 0)?)
+            } else {
+                None
+            },
+            seed: arg(&args, "--seed", 5)? as u64,
+            python: !args.iter().any(|a| a == "--no-python"),
+        }),
+        Some(other) => bail!("unknown benchmark `{other}` (available: scan, dashboard, policy)"),
     }
 }
 
