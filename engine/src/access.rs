@@ -136,53 +136,36 @@ pub fn model(inv: &Inventory) -> Model {
             model.principals.push(e);
         }
     }
-    if let Some(Ok(buckets)) = inv.s3.as_ref().map(|s| &s.buckets) {
-        for bucket in buckets {
-            if let Ok(Some(doc)) = &bucket.policy
-                && let Some(policy) = b.parse(&bucket.arn, doc)
-            {
-                model.resource_policies.push(ResourcePolicy {
-                    kind: ResourceKind::S3Bucket,
-                    arn: bucket.arn.clone(),
-                    policy,
-                });
-            }
-        }
-    }
-    for region in inv
+    // Every resource with a policy: (kind, ARN, policy as collected).
+    let buckets = inv
+        .s3
+        .iter()
+        .filter_map(|s| s.buckets.as_ref().ok())
+        .flatten()
+        .map(|x| (ResourceKind::S3Bucket, &x.arn, &x.policy));
+    let keys = inv
         .kms
         .iter()
         .flat_map(|k| k.values())
         .filter_map(|r| r.as_ref().ok())
-    {
-        for key in &region.keys {
-            if let Ok(Some(doc)) = &key.policy
-                && let Some(policy) = b.parse(&key.arn, doc)
-            {
-                model.resource_policies.push(ResourcePolicy {
-                    kind: ResourceKind::KmsKey,
-                    arn: key.arn.clone(),
-                    policy,
-                });
-            }
-        }
-    }
-    for region in inv
+        .flat_map(|r| &r.keys)
+        .map(|x| (ResourceKind::KmsKey, &x.arn, &x.policy));
+    let topics = inv
         .sns
         .iter()
         .flat_map(|k| k.values())
         .filter_map(|r| r.as_ref().ok())
-    {
-        for topic in &region.topics {
-            if let Ok(Some(doc)) = &topic.policy
-                && let Some(policy) = b.parse(&topic.arn, doc)
-            {
-                model.resource_policies.push(ResourcePolicy {
-                    kind: ResourceKind::SnsTopic,
-                    arn: topic.arn.clone(),
-                    policy,
-                });
-            }
+        .flat_map(|r| &r.topics)
+        .map(|x| (ResourceKind::SnsTopic, &x.arn, &x.policy));
+    for (kind, arn, doc) in buckets.chain(keys).chain(topics) {
+        if let Ok(Some(doc)) = doc
+            && let Some(policy) = b.parse(arn, doc)
+        {
+            model.resource_policies.push(ResourcePolicy {
+                kind,
+                arn: arn.clone(),
+                policy,
+            });
         }
     }
     Model {

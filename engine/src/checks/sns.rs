@@ -75,16 +75,7 @@ fn topic_not_public(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
                                 classify_statement(s, inv.account_id.as_str(), false)
                                     == Exposure::Public
                             })
-                            .map(|s| {
-                                format!(
-                                    "Statement[{}]{}",
-                                    s.index,
-                                    s.sid
-                                        .as_ref()
-                                        .map(|x| format!(" (Sid \"{x}\")"))
-                                        .unwrap_or_default()
-                                )
-                            })
+                            .map(|s| s.name())
                             .collect();
                         Outcome::pass_if(
                             public.is_empty(),

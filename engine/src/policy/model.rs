@@ -72,6 +72,15 @@ impl Statement {
     pub fn path(&self) -> String {
         format!("Statement[{}]", self.index)
     }
+
+    /// The place and the `Sid` when there is one, as `Statement[2] (Sid "PublicRead")`: how
+    /// findings name the statement.
+    pub fn name(&self) -> String {
+        match &self.sid {
+            Some(sid) => format!("Statement[{}] (Sid \"{sid}\")", self.index),
+            None => self.path(),
+        }
+    }
 }
 
 /// `Allow` or `Deny` (IAM spells them with a capital letter and rejects other spellings).

@@ -239,14 +239,7 @@ fn analyse_document(doc: &policy::Policy, label: &str, account: &str) -> Vec<Iss
             .any(|a| a.to_ascii_lowercase().starts_with("sts:assumerole"))
     });
     for s in doc.statements.iter().filter(|s| s.principal.is_some()) {
-        let at = vec![format!(
-            "Statement[{}]{}",
-            s.index,
-            s.sid
-                .as_ref()
-                .map(|x| format!(" (Sid \"{x}\")"))
-                .unwrap_or_default()
-        )];
+        let at = vec![s.name()];
         let (severity, kind, message) = match classify_statement(s, account, trust) {
             Exposure::Public => (
                 "critical",
@@ -375,14 +368,14 @@ fn analyse_document(doc: &policy::Policy, label: &str, account: &str) -> Vec<Iss
                     "allows every action except {} (including future ones)",
                     s.action.patterns.join(", ")
                 ),
-                statements: vec![format!("Statement[{}]", s.index)],
+                statements: vec![s.name()],
             });
         } else if !wild.is_empty() {
             issues.push(Issue {
                 severity: "low",
                 kind: "wildcard-action",
                 message: format!("allows whole services: {} (FSBP IAM.21)", wild.join(", ")),
-                statements: vec![format!("Statement[{}]", s.index)],
+                statements: vec![s.name()],
             });
         }
     }

@@ -91,32 +91,8 @@ pub struct Grant {
     pub conditional: bool,
 }
 
-/// The actions whose grant the analyses ask about; a policy's mask records which of them
-/// some `Allow` statement covers, so most questions are answered without evaluation.
-const INTERESTING: &[&str] = &[
-    // Permission-management probes (admin.rs).
-    "iam:AttachUserPolicy",
-    "iam:AttachGroupPolicy",
-    "iam:AttachRolePolicy",
-    "iam:PutUserPolicy",
-    "iam:PutGroupPolicy",
-    "iam:PutRolePolicy",
-    "iam:CreatePolicyVersion",
-    // Full-access probes (admin.rs).
-    "iam:CreateUser",
-    "iam:PassRole",
-    "sts:AssumeRole",
-    "s3:GetObject",
-    "s3:DeleteBucket",
-    "ec2:RunInstances",
-    "ec2:TerminateInstances",
-    "kms:Decrypt",
-    "lambda:CreateFunction",
-    "dynamodb:DeleteTable",
-    "rds:DeleteDBInstance",
-    "secretsmanager:GetSecretValue",
-    "cloudtrail:StopLogging",
-    // Escalation primitives (escalation.rs).
+/// Actions only escalation paths ask about (the admin probes come from `admin.rs`).
+const ESCALATION_ACTIONS: &[&str] = &[
     "iam:SetDefaultPolicyVersion",
     "iam:AddUserToGroup",
     "iam:CreateAccessKey",
@@ -136,6 +112,37 @@ const INTERESTING: &[&str] = &[
     "codebuild:CreateProject",
     "codebuild:StartBuild",
 ];
+
+/// The actions whose grant the analyses ask about: the admin probes, then the escalation
+/// actions, each once. A policy's mask records which of them some `Allow` statement covers,
+/// so most questions are answered without evaluation.
+// INVARIANT: fewer than 64 actions (the mask is a u64); a test checks it.
+static INTERESTING: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut all: Vec<&'static str> = Vec::new();
+    for a in admin::PERMISSION_PROBES
+        .iter()
+        .chain(admin::FULL_ACCESS_PROBES)
+        .chain(ESCALATION_ACTIONS)
+    {
+        if !all.contains(a) {
+            all.push(a);
+        }
+    }
+    all
+});
+
+#[cfg(test)]
+#[test]
+fn interesting_actions_fit_the_mask_and_include_every_probe() {
+    assert!(INTERESTING.len() < 64);
+    for a in admin::PERMISSION_PROBES
+        .iter()
+        .chain(admin::FULL_ACCESS_PROBES)
+        .chain(ESCALATION_ACTIONS)
+    {
+        assert!(bit(a).is_some(), "{a}");
+    }
+}
 
 /// The mask bit of an interesting action, `None` for any other action.
 fn bit(action: &str) -> Option<u64> {
