@@ -248,6 +248,7 @@ async fn scan_bench(size: Size) -> anyhow::Result<()> {
         ),
         services: Service::ALL.into_iter().collect(),
         concurrency: CONCURRENCY,
+        last_accessed: false,
     };
     let t = Instant::now();
     let result = collect::scan(&acct.sdk, &opts, Arc::new(NoProgress)).await?;

@@ -9,7 +9,7 @@
 use crate::inventory::{Fetched, Inventory, ManagedPolicy, PolicyDocument};
 use crate::policy::analysis::{
     AccountAnalysis, AccountModel, AttachedDoc, EntityKind, PrincipalEntity, ResourceKind,
-    ResourcePolicy, Via, analyse,
+    ResourcePolicy, ServiceLastAccessed, Via, analyse,
 };
 use crate::policy::{Policy, PolicyError, parse_value};
 use std::collections::BTreeMap;
@@ -134,6 +134,20 @@ pub fn model(inv: &Inventory) -> Model {
                 e.trust_policy = b.parse(&format!("trust:{}", r.arn), trust);
             }
             model.principals.push(e);
+        }
+    }
+    if let Some(Ok(uses)) = iam.and_then(|i| i.last_accessed.as_ref()) {
+        for p in &mut model.principals {
+            if let Some(u) = uses.get(&p.arn) {
+                p.last_accessed = Some(
+                    u.iter()
+                        .map(|s| ServiceLastAccessed {
+                            namespace: s.namespace.clone(),
+                            last_authenticated: s.last_authenticated,
+                        })
+                        .collect(),
+                );
+            }
         }
     }
     // Every resource with a policy: (kind, ARN, policy as collected).

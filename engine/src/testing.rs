@@ -66,6 +66,7 @@ impl InventoryBuilder {
         let home = regions.first().cloned().unwrap_or_else(Region::us_east_1);
         let t = now();
         inv.iam = Some(IamInventory {
+            last_accessed: None,
             users: Ok(vec![]),
             groups: Ok(vec![Group {
                 name: "engineers".into(),

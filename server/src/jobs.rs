@@ -139,6 +139,7 @@ async fn run(
         regions,
         services: Service::ALL.into_iter().collect(),
         concurrency: defaults.concurrency,
+        last_accessed: false,
     };
     let counter = Arc::new(Counter::default());
     let ticker = {

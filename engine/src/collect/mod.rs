@@ -51,6 +51,9 @@ pub struct ScanOptions {
     pub services: BTreeSet<Service>,
     /// Upper bound on AWS calls in flight.
     pub concurrency: usize,
+    /// Also ask IAM which services each user and role last used (one report job per
+    /// principal: `GenerateServiceLastAccessedDetails`, then `GetServiceLastAccessedDetails`).
+    pub last_accessed: bool,
 }
 
 impl Default for ScanOptions {
@@ -59,6 +62,7 @@ impl Default for ScanOptions {
             regions: None,
             services: Service::ALL.into_iter().collect(),
             concurrency: 32,
+            last_accessed: false,
         }
     }
 }
@@ -167,6 +171,7 @@ pub(crate) struct Ctx {
     errors: Mutex<Vec<CollectionError>>,
     counter: CallCounter,
     progress: Arc<dyn Progress>,
+    pub(crate) last_accessed: bool,
 }
 
 impl Ctx {
@@ -243,6 +248,11 @@ impl Ctx {
                 Err(fe)
             }
         }
+    }
+
+    /// A slot among the calls in flight, for work that makes several calls in a row.
+    pub(crate) async fn permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.permits.acquire().await.ok()
     }
 
     /// Records a failure that did not come from an SDK call (e.g. a malformed document).
@@ -388,6 +398,7 @@ pub async fn scan(
         errors: Mutex::new(Vec::new()),
         counter: counter.clone(),
         progress,
+        last_accessed: opts.last_accessed,
     };
     let wants = |s: Service| opts.services.contains(&s);
 

@@ -27,6 +27,10 @@ pub struct IamInventory {
     /// Entities the `AWSCloudShellFullAccess` managed policy is attached to.
     pub cloudshell_full_access_entities: Fetched<PolicyEntities>,
     pub access_analyzers: Regional<Vec<Analyzer>>,
+    /// Per user and role ARN, the services it last used (IAM's service-last-accessed report);
+    /// `None` when not asked for (`--last-accessed`).
+    #[serde(default)]
+    pub last_accessed: Option<Fetched<BTreeMap<String, Vec<ServiceUse>>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,4 +183,12 @@ pub struct Analyzer {
     pub analyzer_type: String,
     /// `ACTIVE`, `CREATING`, `DISABLED`, `FAILED`.
     pub status: String,
+}
+
+/// One service a principal is allowed to use, and when it last did (`None`: not in IAM's
+/// tracking period).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceUse {
+    pub namespace: String,
+    pub last_authenticated: Option<DateTime<Utc>>,
 }

@@ -34,6 +34,7 @@ pub async fn scan(acct: &MotoAccount, services: &[Service], regions: &[&str]) ->
         regions: Some(regions.iter().map(|r| Region::parse(r).unwrap()).collect()),
         services: services.iter().copied().collect(),
         concurrency: 16,
+        last_accessed: false,
     };
     collect::scan(&acct.sdk, &opts, Arc::new(NoProgress))
         .await

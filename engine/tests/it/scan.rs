@@ -10,6 +10,7 @@ async fn scan_identifies_the_assumed_account_and_counts_calls() {
         regions: Some(vec![Region::parse("us-east-1").unwrap()]),
         services: [Service::Kms].into_iter().collect(),
         concurrency: 4,
+        last_accessed: false,
     };
     let result = collect::scan(&acct.sdk, &opts, Arc::new(NoProgress))
         .await

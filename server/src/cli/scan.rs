@@ -32,6 +32,10 @@ pub struct ScanArgs {
     /// Maximum AWS calls in flight.
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
+    /// Also collect IAM's service-last-accessed report of every user and role (one report
+    /// job per principal), so granted-but-unused services are found.
+    #[arg(long)]
+    pub last_accessed: bool,
     /// Also save the collected inventory to FILE (for `rampart evaluate`).
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
@@ -87,6 +91,7 @@ pub async fn scan(args: ScanArgs) -> anyhow::Result<u8> {
             .map(|s| s.into_iter().collect())
             .unwrap_or_else(|| Service::ALL.into_iter().collect()),
         concurrency: args.concurrency,
+        last_accessed: args.last_accessed,
     };
     let bar = if args.quiet {
         ProgressBar::hidden()

@@ -159,6 +159,71 @@ pub(super) fn no_escalation_paths(inv: &Inventory, _now: DateTime<Utc>) -> Vec<O
     out
 }
 
+/// Services a principal may use but has not used for this long count as unused.
+const UNUSED_DAYS: i64 = 90;
+
+pub(super) fn unused_services(inv: &Inventory, now: DateTime<Utc>) -> Vec<Outcome> {
+    // Only with IAM's last-accessed report (`rampart scan --last-accessed`).
+    if inv
+        .iam
+        .as_ref()
+        .and_then(|i| i.last_accessed.as_ref())
+        .is_none()
+    {
+        return vec![];
+    }
+    if let Some(Err(e)) = inv.iam.as_ref().and_then(|i| i.last_accessed.as_ref()) {
+        return vec![Outcome::error(
+            "AwsAccount",
+            crate::checks::account_arn(inv),
+            "IAM service-last-accessed data",
+            e,
+        )];
+    }
+    let m = model(inv);
+    let cutoff = now - chrono::Duration::days(UNUSED_DAYS);
+    m.model
+        .principals
+        .iter()
+        .filter(|p| p.kind != EntityKind::Group)
+        .filter_map(|p| {
+            let uses = p.last_accessed.as_ref()?;
+            let granted = crate::policy::analysis::permission_summary(p);
+            let mut unused: Vec<String> = granted
+                .by_service
+                .keys()
+                .filter(|svc| {
+                    uses.iter()
+                        .find(|u| u.namespace.eq_ignore_ascii_case(svc))
+                        .is_none_or(|u| u.last_authenticated.is_none_or(|t| t < cutoff))
+                })
+                .cloned()
+                .collect();
+            unused.sort();
+            let ok = unused.is_empty();
+            Some(
+                Outcome::pass_if(
+                    ok,
+                    resource_type(p.kind),
+                    &p.arn,
+                    if ok {
+                        format!("{} `{}` used every service it may use in the last {UNUSED_DAYS} days", p.kind.as_str(), p.name)
+                    } else {
+                        format!(
+                            "{} `{}` may use {} service(s) it has not used in {UNUSED_DAYS} days: {}",
+                            p.kind.as_str(),
+                            p.name,
+                            unused.len(),
+                            unused.join(", ")
+                        )
+                    },
+                )
+                .with_evidence(json!({"unused_services": unused, "granted_services": granted.by_service.keys().collect::<Vec<_>>()})),
+            )
+        })
+        .collect()
+}
+
 /// One outcome per role: FAIL for each trust statement with an exposure `pick` selects.
 fn trust_check(
     inv: &Inventory,

@@ -180,6 +180,17 @@ pub(super) const CHECKS: &[Check] = &[
         [],
         access::trust_federated_audience
     ),
+    check!(
+        Iam,
+        "iam_principal_uses_the_services_it_may_use",
+        "Users and roles are not granted services they have not used in 90 days",
+        Low,
+        "Least privilege in practice: a service a principal may use but has not touched in 90 days (IAM's service-last-accessed report) is a permission only an attacker would exercise. Judged only when the scan collected that report (`rampart scan --last-accessed`).",
+        "IAM → the user or role → Access Advisor: remove the services not used, from its policies or with a permissions boundary.",
+        "aws iam generate-service-last-accessed-details --arn <arn> && aws iam get-service-last-accessed-details --job-id <job-id>",
+        [],
+        access::unused_services
+    ),
 ];
 
 #[cfg(test)]

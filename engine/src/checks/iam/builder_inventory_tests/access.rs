@@ -367,3 +367,61 @@ fn github_oidc_trust_without_audience_and_subject_fails() {
         Status::Pass
     );
 }
+
+// --- iam_principal_uses_the_services_it_may_use ---
+
+fn uses(b: &mut InventoryBuilder, arn: &str, list: &[(&str, Option<i64>)]) {
+    let data = b
+        .iam()
+        .last_accessed
+        .get_or_insert_with(|| Ok(Default::default()));
+    data.as_mut().unwrap().insert(
+        arn.to_owned(),
+        list.iter()
+            .map(|(ns, days)| crate::inventory::ServiceUse {
+                namespace: (*ns).into(),
+                last_authenticated: days.map(|d| now() - chrono::Duration::days(d)),
+            })
+            .collect(),
+    );
+}
+
+#[test]
+fn services_granted_but_unused_for_90_days_fail_and_used_ones_pass() {
+    let mut b = InventoryBuilder::new();
+    b.user("dave").inline_policies.push(inline(
+        "work",
+        allow(
+            json!(["s3:GetObject", "dynamodb:GetItem", "sqs:SendMessage"]),
+            "*",
+        ),
+    ));
+    b.user("erin")
+        .inline_policies
+        .push(inline("work", allow(json!(["s3:GetObject"]), "*")));
+    uses(
+        &mut b,
+        &user_arn("dave"),
+        &[("s3", Some(3)), ("dynamodb", Some(200)), ("sqs", None)],
+    );
+    uses(&mut b, &user_arn("erin"), &[("s3", Some(10))]);
+    let inv = b.build();
+    let dave = for_user("iam_principal_uses_the_services_it_may_use", &inv, "dave");
+    assert_eq!(dave.status, Status::Fail, "{dave:#?}");
+    assert_eq!(dave.evidence["unused_services"], json!(["dynamodb", "sqs"]));
+    assert_eq!(
+        for_user("iam_principal_uses_the_services_it_may_use", &inv, "erin").status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn without_the_last_accessed_report_nothing_is_judged() {
+    assert!(
+        run(
+            "iam_principal_uses_the_services_it_may_use",
+            &InventoryBuilder::new().build()
+        )
+        .is_empty()
+    );
+}

@@ -90,6 +90,18 @@ fn compliant_account_passes_every_iam_check_with_evidence() {
             name: "scoped".into(),
             document: Ok(serde_json::from_str(SCOPED).unwrap()),
         });
+    // Every user and role used S3 (the only service SCOPED grants) yesterday.
+    let recent = vec![crate::inventory::ServiceUse {
+        namespace: "s3".into(),
+        last_authenticated: Some(now() - chrono::Duration::days(1)),
+    }];
+    let arns: Vec<String> = {
+        let iam = b.iam();
+        let users = iam.users.as_ref().unwrap().iter().map(|u| u.arn.clone());
+        let roles = iam.roles.as_ref().unwrap().iter().map(|r| r.arn.clone());
+        users.chain(roles).collect()
+    };
+    b.iam().last_accessed = Some(Ok(arns.into_iter().map(|a| (a, recent.clone())).collect()));
     let inv = b.build();
     for c in super::CHECKS {
         let out = run(c.meta.id, &inv);
@@ -127,6 +139,6 @@ fn iam_checks_map_to_the_agreed_controls() {
         fsbp("iam_customer_policies_no_wildcard_service_actions"),
         ["IAM.21"]
     );
-    assert_eq!(super::CHECKS.len(), 27);
+    assert_eq!(super::CHECKS.len(), 28);
     assert!(super::CHECKS.iter().all(|c| c.meta.id.starts_with("iam_")));
 }
