@@ -153,19 +153,20 @@ fn a_malformed_inline_policy_is_an_error_naming_where_it_is_wrong() {
 
 // --- iam_no_privilege_escalation_paths ---
 
-#[test]
-fn pass_role_to_lambda_with_an_admin_role_trusting_lambda_is_an_escalation_path() {
+/// An administrator role trusting `service`, and user `dave` who may pass any role to a
+/// Lambda function he creates and invokes.
+fn dave_can_pass_an_admin_role_trusting(service: &str) -> Inventory {
     let mut b = InventoryBuilder::new();
     let admin = add_managed(&mut b, "everything", allow(json!("*"), "*"));
-    let mut fn_role = role(
-        "lambda-admin",
-        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    let mut admin_role = role(
+        "service-admin",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}),
     );
-    fn_role.attached_policies.push(AttachedPolicy {
+    admin_role.attached_policies.push(AttachedPolicy {
         name: "everything".into(),
         arn: admin,
     });
-    add_role(&mut b, fn_role);
+    add_role(&mut b, admin_role);
     b.user("dave").inline_policies.push(inline(
         "deployer",
         allow(
@@ -177,10 +178,16 @@ fn pass_role_to_lambda_with_an_admin_role_trusting_lambda_is_an_escalation_path(
             "*",
         ),
     ));
-    let o = for_user("iam_no_privilege_escalation_paths", &b.build(), "dave");
+    b.build()
+}
+
+#[test]
+fn pass_role_to_lambda_with_an_admin_role_trusting_lambda_is_an_escalation_path() {
+    let inv = dave_can_pass_an_admin_role_trusting("lambda.amazonaws.com");
+    let o = for_user("iam_no_privilege_escalation_paths", &inv, "dave");
     assert_eq!(o.status, Status::Fail, "{o:#?}");
     assert!(
-        o.evidence.to_string().contains("lambda-admin"),
+        o.evidence.to_string().contains("service-admin"),
         "{}",
         o.evidence
     );
@@ -193,29 +200,8 @@ fn pass_role_to_lambda_with_an_admin_role_trusting_lambda_is_an_escalation_path(
 
 #[test]
 fn pass_role_is_no_path_when_the_admin_role_trusts_only_ec2() {
-    let mut b = InventoryBuilder::new();
-    let admin = add_managed(&mut b, "everything", allow(json!("*"), "*"));
-    let mut ec2_role = role(
-        "ec2-admin",
-        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
-    );
-    ec2_role.attached_policies.push(AttachedPolicy {
-        name: "everything".into(),
-        arn: admin,
-    });
-    add_role(&mut b, ec2_role);
-    b.user("dave").inline_policies.push(inline(
-        "deployer",
-        allow(
-            json!([
-                "iam:PassRole",
-                "lambda:CreateFunction",
-                "lambda:InvokeFunction"
-            ]),
-            "*",
-        ),
-    ));
-    let o = for_user("iam_no_privilege_escalation_paths", &b.build(), "dave");
+    let inv = dave_can_pass_an_admin_role_trusting("ec2.amazonaws.com");
+    let o = for_user("iam_no_privilege_escalation_paths", &inv, "dave");
     assert_eq!(o.status, Status::Pass, "{o:#?}");
 }
 
