@@ -25,16 +25,22 @@ macro_rules! check {
     };
 }
 
+mod apigateway;
 pub(crate) mod cloudtrail;
 pub(crate) mod cloudwatch;
+mod cognito;
 mod config;
+mod glacier;
 mod iam;
 mod kms;
 mod logs;
 pub mod monitoring_spec;
 mod policy;
 mod s3;
+mod shield;
 mod sns;
+mod storagegateway;
+mod wafv2;
 
 use crate::inventory::{FetchError, Inventory, Service};
 use crate::types::{AccountId, Region};
@@ -285,6 +291,12 @@ pub fn registry() -> Vec<Check> {
         config::CHECKS,
         kms::CHECKS,
         sns::CHECKS,
+        apigateway::CHECKS,
+        wafv2::CHECKS,
+        shield::CHECKS,
+        cognito::CHECKS,
+        glacier::CHECKS,
+        storagegateway::CHECKS,
     ]
     .concat()
 }
@@ -358,6 +370,12 @@ pub fn service_collected(inv: &Inventory, service: Service) -> bool {
         Service::Config => inv.config.is_some(),
         Service::Kms => inv.kms.is_some(),
         Service::Sns => inv.sns.is_some(),
+        Service::ApiGateway => inv.apigateway.is_some(),
+        Service::Wafv2 => inv.wafv2.is_some(),
+        Service::Shield => inv.shield.is_some(),
+        Service::Cognito => inv.cognito.is_some(),
+        Service::Glacier => inv.glacier.is_some(),
+        Service::StorageGateway => inv.storagegateway.is_some(),
     }
 }
 

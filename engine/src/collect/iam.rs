@@ -671,7 +671,7 @@ pub async fn service_last_accessed(
 #[cfg(test)]
 mod last_accessed_tests_without_moto_from_aws_documented_responses {
     use super::*;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use crate::testing::fake_aws::{self, Response};
 
     const JOB: &str = "<GenerateServiceLastAccessedDetailsResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GenerateServiceLastAccessedDetailsResult><JobId>examplef-1305-c245-eba4-71fe298bcda7</JobId></GenerateServiceLastAccessedDetailsResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GenerateServiceLastAccessedDetailsResponse>";
 
@@ -685,61 +685,22 @@ mod last_accessed_tests_without_moto_from_aws_documented_responses {
 
     /// Serves `GenerateServiceLastAccessedDetails`, then the `details` bodies in order.
     async fn server(bodies: Vec<String>) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let mut bodies = bodies.into_iter();
-            loop {
-                let Ok((mut sock, _)) = listener.accept().await else {
-                    return;
-                };
-                let mut buf = vec![0u8; 65536];
-                let mut got = 0;
-                // Read headers and the body (Content-Length).
-                loop {
-                    let n = sock.read(&mut buf[got..]).await.unwrap();
-                    got += n;
-                    let text = String::from_utf8_lossy(&buf[..got]).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let len = text
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap())
-                            })
-                            .unwrap_or(0);
-                        if got >= end + 4 + len || n == 0 {
-                            break;
-                        }
-                    }
-                }
-                let text = String::from_utf8_lossy(&buf[..got]).to_string();
-                let body = if text.contains("Action=GenerateServiceLastAccessedDetails") {
-                    JOB.to_owned()
-                } else {
-                    bodies.next().unwrap_or_default()
-                };
-                let resp = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                sock.write_all(resp.as_bytes()).await.unwrap();
+        let bodies = std::sync::Mutex::new(bodies.into_iter());
+        fake_aws::serve(move |req| {
+            if req
+                .body
+                .contains("Action=GenerateServiceLastAccessedDetails")
+            {
+                Response::xml(JOB)
+            } else {
+                Response::xml(bodies.lock().unwrap().next().unwrap_or_default())
             }
-        });
-        url
+        })
+        .await
     }
 
     fn client(url: &str) -> aws_sdk_iam::Client {
-        let conf = aws_sdk_iam::Config::builder()
-            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
-            .endpoint_url(url)
-            .region(aws_sdk_iam::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_iam::config::Credentials::new(
-                "AKIDTEST", "secret", None, None, "test",
-            ))
-            .build();
-        aws_sdk_iam::Client::from_conf(conf)
+        aws_sdk_iam::Client::new(&fake_aws::sdk_config(url, "us-east-1"))
     }
 
     #[tokio::test]

@@ -5,15 +5,21 @@
 //! and turns SDK errors into [`FetchError`]s that are both stored next to the data and
 //! listed in `Inventory::errors`. A failed call never aborts the scan.
 
+mod apigateway;
 mod cloudtrail;
 mod cloudwatch;
+mod cognito;
 mod config;
 mod endpoint;
+mod glacier;
 mod iam;
 mod kms;
 mod logs;
 mod s3;
+mod shield;
 mod sns;
+mod storagegateway;
+mod wafv2;
 
 use crate::inventory::{CollectionError, FetchError, Fetched, Inventory, Regional, Service};
 use crate::types::{AccountId, Region};
@@ -402,7 +408,22 @@ pub async fn scan(
     };
     let wants = |s: Service| opts.services.contains(&s);
 
-    let (iam, s3, cloudtrail, logs, cloudwatch, config, kms, sns) = tokio::join!(
+    let (
+        iam,
+        s3,
+        cloudtrail,
+        logs,
+        cloudwatch,
+        config,
+        kms,
+        sns,
+        apigateway,
+        wafv2,
+        shield,
+        cognito,
+        glacier,
+        storagegateway,
+    ) = tokio::join!(
         when(wants(Service::Iam), iam::collect(&ctx, &regions)),
         when(wants(Service::S3), s3::collect(&ctx, &regions)),
         when(
@@ -417,6 +438,18 @@ pub async fn scan(
         when(wants(Service::Config), config::collect(&ctx, &regions)),
         when(wants(Service::Kms), kms::collect(&ctx, &regions)),
         when(wants(Service::Sns), sns::collect(&ctx, &regions)),
+        when(
+            wants(Service::ApiGateway),
+            apigateway::collect(&ctx, &regions)
+        ),
+        when(wants(Service::Wafv2), wafv2::collect(&ctx, &regions)),
+        when(wants(Service::Shield), shield::collect(&ctx, &regions)),
+        when(wants(Service::Cognito), cognito::collect(&ctx, &regions)),
+        when(wants(Service::Glacier), glacier::collect(&ctx, &regions)),
+        when(
+            wants(Service::StorageGateway),
+            storagegateway::collect(&ctx, &regions)
+        ),
     );
 
     let mut inventory = Inventory::empty(account_id, chrono::Utc::now(), regions);
@@ -429,6 +462,12 @@ pub async fn scan(
     inventory.config = config;
     inventory.kms = kms;
     inventory.sns = sns;
+    inventory.apigateway = apigateway;
+    inventory.wafv2 = wafv2;
+    inventory.shield = shield;
+    inventory.cognito = cognito;
+    inventory.glacier = glacier;
+    inventory.storagegateway = storagegateway;
     inventory.errors = ctx.errors.into_inner().unwrap_or_default();
     Ok(ScanResult {
         inventory,

@@ -4,23 +4,35 @@
 //! fail to arrive is a [`Fetched`], so a check can never mistake "we could not look" for
 //! "there is nothing wrong": it must handle the error arm and report `ERROR`.
 
+mod apigateway;
 mod cloudtrail;
 mod cloudwatch;
+mod cognito;
 mod config;
+mod glacier;
 mod iam;
 mod kms;
 mod logs;
 mod s3;
+mod shield;
 mod sns;
+mod storagegateway;
+mod wafv2;
 
+pub use apigateway::*;
 pub use cloudtrail::*;
 pub use cloudwatch::*;
+pub use cognito::*;
 pub use config::*;
+pub use glacier::*;
 pub use iam::*;
 pub use kms::*;
 pub use logs::*;
 pub use s3::*;
+pub use shield::*;
 pub use sns::*;
+pub use storagegateway::*;
+pub use wafv2::*;
 
 use crate::types::{AccountId, Region};
 use chrono::{DateTime, Utc};
@@ -71,10 +83,16 @@ pub enum Service {
     Config,
     Kms,
     Sns,
+    ApiGateway,
+    Wafv2,
+    Shield,
+    Cognito,
+    Glacier,
+    StorageGateway,
 }
 
 impl Service {
-    pub const ALL: [Service; 8] = [
+    pub const ALL: [Service; 14] = [
         Service::Iam,
         Service::S3,
         Service::CloudTrail,
@@ -83,6 +101,12 @@ impl Service {
         Service::Config,
         Service::Kms,
         Service::Sns,
+        Service::ApiGateway,
+        Service::Wafv2,
+        Service::Shield,
+        Service::Cognito,
+        Service::Glacier,
+        Service::StorageGateway,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +119,12 @@ impl Service {
             Service::Config => "config",
             Service::Kms => "kms",
             Service::Sns => "sns",
+            Service::ApiGateway => "apigateway",
+            Service::Wafv2 => "wafv2",
+            Service::Shield => "shield",
+            Service::Cognito => "cognito",
+            Service::Glacier => "glacier",
+            Service::StorageGateway => "storagegateway",
         }
     }
 
@@ -141,6 +171,24 @@ pub struct Inventory {
     /// SNS topics and their access policies (absent from snapshots of older versions).
     #[serde(default)]
     pub sns: Option<Regional<SnsRegion>>,
+    /// API Gateway REST, HTTP and WebSocket APIs (absent from snapshots of older versions).
+    #[serde(default)]
+    pub apigateway: Option<Regional<ApiGatewayRegion>>,
+    /// AWS WAF (v2) web ACLs (absent from snapshots of older versions).
+    #[serde(default)]
+    pub wafv2: Option<WafInventory>,
+    /// Shield Advanced subscription and protections (absent from snapshots of older versions).
+    #[serde(default)]
+    pub shield: Option<ShieldInventory>,
+    /// Cognito user pools (absent from snapshots of older versions).
+    #[serde(default)]
+    pub cognito: Option<Regional<CognitoRegion>>,
+    /// S3 Glacier vaults (absent from snapshots of older versions).
+    #[serde(default)]
+    pub glacier: Option<Regional<GlacierRegion>>,
+    /// Storage Gateway gateways, file shares and volumes (absent from snapshots of older versions).
+    #[serde(default)]
+    pub storagegateway: Option<Regional<StorageGatewayRegion>>,
     pub errors: Vec<CollectionError>,
 }
 
@@ -170,6 +218,12 @@ impl Inventory {
             config: None,
             kms: None,
             sns: None,
+            apigateway: None,
+            wafv2: None,
+            shield: None,
+            cognito: None,
+            glacier: None,
+            storagegateway: None,
             errors: Vec::new(),
         }
     }

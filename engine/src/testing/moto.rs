@@ -229,4 +229,28 @@ impl MotoAccount {
     pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
         aws_sdk_kms::Client::new(&self.in_region(region))
     }
+
+    pub fn apigateway(&self, region: &str) -> aws_sdk_apigateway::Client {
+        aws_sdk_apigateway::Client::new(&self.in_region(region))
+    }
+
+    pub fn apigatewayv2(&self, region: &str) -> aws_sdk_apigatewayv2::Client {
+        aws_sdk_apigatewayv2::Client::new(&self.in_region(region))
+    }
+
+    pub fn wafv2(&self, region: &str) -> aws_sdk_wafv2::Client {
+        aws_sdk_wafv2::Client::new(&self.in_region(region))
+    }
+
+    pub fn shield(&self, region: &str) -> aws_sdk_shield::Client {
+        aws_sdk_shield::Client::new(&self.in_region(region))
+    }
+
+    pub fn cognito(&self, region: &str) -> aws_sdk_cognitoidentityprovider::Client {
+        aws_sdk_cognitoidentityprovider::Client::new(&self.in_region(region))
+    }
+
+    pub fn glacier(&self, region: &str) -> aws_sdk_glacier::Client {
+        aws_sdk_glacier::Client::new(&self.in_region(region))
+    }
 }

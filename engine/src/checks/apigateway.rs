@@ -1,0 +1,5 @@
+//! API Gateway REST, HTTP and WebSocket APIs: checks.
+
+use super::Check;
+
+pub(super) const CHECKS: &[Check] = &[];

@@ -1,0 +1,5 @@
+//! Cognito user pools: checks.
+
+use super::Check;
+
+pub(super) const CHECKS: &[Check] = &[];

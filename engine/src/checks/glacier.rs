@@ -1,0 +1,5 @@
+//! S3 Glacier vaults: checks.
+
+use super::Check;
+
+pub(super) const CHECKS: &[Check] = &[];

@@ -1,0 +1,6 @@
+//! Cognito user pools.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CognitoRegion {}
