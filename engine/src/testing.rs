@@ -4,6 +4,7 @@
 //! Tests built on these inventories stand in for what the AWS emulator cannot serve
 //! (root account rows, Access Analyzer, ...); tests that can go through moto do.
 
+pub mod apigateway;
 #[cfg(any(test, feature = "test-util"))]
 pub mod fake_aws;
 #[cfg(feature = "test-util")]

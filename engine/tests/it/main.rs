@@ -9,6 +9,7 @@
     reason = "tests fail loudly"
 )]
 
+mod apigateway;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
