@@ -439,3 +439,130 @@ async fn http_api(ctx: &Ctx, gw: &v2::Client, region: &Region, api: v2::types::A
         arn,
     }
 }
+
+/// moto does not serve API Gateway client certificates, so this test serves the REST API
+/// calls of one region as the API Gateway reference documents them (`GetRestApis`,
+/// `GetStages`, `GetClientCertificate`, ...) from a loopback server and runs the real scan.
+#[cfg(test)]
+mod client_certificate_tests_without_moto_from_aws_documented_responses {
+    use crate::collect::{NoProgress, ScanOptions, scan};
+    use crate::inventory::Service;
+    use crate::testing::fake_aws::{self, Response};
+    use std::sync::Arc;
+
+    const STS: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/scanner</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+
+    fn respond(req: &fake_aws::Request) -> Response {
+        let path = req.path.split('?').next().unwrap_or_default();
+        let json = |v: serde_json::Value| Response {
+            status: 200,
+            content_type: "application/json",
+            body: v.to_string(),
+        };
+        match path {
+            "/" => Response::xml(STS),
+            "/restapis" => json(serde_json::json!({"item": [{
+                "id": "a1b2c3", "name": "payments", "createdDate": 1_700_000_000,
+                "endpointConfiguration": {"types": ["REGIONAL"]},
+                "policy": "{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":\\\"*\\\",\\\"Action\\\":\\\"execute-api:Invoke\\\",\\\"Resource\\\":\\\"arn:aws:execute-api:eu-west-1:123456789012:a1b2c3\\/*\\\"}]}"
+            }]})),
+            "/restapis/a1b2c3/stages" => json(serde_json::json!({"item": [
+                {"stageName": "prod", "deploymentId": "d1", "clientCertificateId": "cert1",
+                 "tracingEnabled": false, "cacheClusterEnabled": false,
+                 "methodSettings": {"*/*": {"loggingLevel": "INFO", "metricsEnabled": true,
+                     "dataTraceEnabled": false, "throttlingBurstLimit": 5000,
+                     "throttlingRateLimit": 10000.0, "cachingEnabled": false,
+                     "cacheTtlInSeconds": 300, "cacheDataEncrypted": false,
+                     "requireAuthorizationForCacheControl": true,
+                     "unauthorizedCacheControlHeaderStrategy": "SUCCEED_WITH_RESPONSE_HEADER"}}},
+                {"stageName": "beta", "deploymentId": "d1", "clientCertificateId": "cert1"}
+            ]})),
+            "/clientcertificates/cert1" => json(serde_json::json!({
+                "clientCertificateId": "cert1", "description": "backend",
+                "pemEncodedCertificate": "-----BEGIN CERTIFICATE-----\nMIIC...\n-----END CERTIFICATE-----",
+                "createdDate": 1_600_000_000, "expirationDate": 1_631_536_000, "tags": {}
+            })),
+            "/restapis/a1b2c3/resources" => json(serde_json::json!({"item": [
+                {"id": "r0", "path": "/", "resourceMethods": {"GET": {
+                    "httpMethod": "GET", "authorizationType": "NONE", "apiKeyRequired": false}}}
+            ]})),
+            "/restapis/a1b2c3/authorizers" | "/usageplans" | "/domainnames" => {
+                json(serde_json::json!({"item": []}))
+            }
+            "/v2/apis" => json(serde_json::json!({"items": []})),
+            _ => Response::json_error(404, "NotFoundException", &format!("no route {path}")),
+        }
+    }
+
+    #[tokio::test]
+    async fn client_certificates_are_fetched_once_and_escaped_resource_policies_parse() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let url = fake_aws::serve(move |req| {
+            log.lock().unwrap().push(req.path.clone());
+            respond(req)
+        })
+        .await;
+        let opts = ScanOptions {
+            regions: Some(vec![crate::types::Region::parse("eu-west-1").unwrap()]),
+            services: [Service::ApiGateway].into_iter().collect(),
+            concurrency: 4,
+            last_accessed: false,
+        };
+        let sdk = fake_aws::sdk_config(&url, "eu-west-1");
+        let inv = scan(&sdk, &opts, Arc::new(NoProgress))
+            .await
+            .unwrap()
+            .inventory;
+        assert!(inv.errors.is_empty(), "{:#?}", inv.errors);
+        let region = inv.apigateway.as_ref().unwrap().values().next().unwrap();
+        let api = &region.as_ref().unwrap().rest_apis[0];
+        let stages = api.stages.as_ref().unwrap();
+        assert_eq!(stages.len(), 2);
+        let prod = stages.iter().find(|s| s.name == "prod").unwrap();
+        assert_eq!(
+            prod.arn,
+            "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3/stages/prod"
+        );
+        let cert = prod.client_certificate.as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(
+            cert.expiration_date.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2021-09-13T12:26:40+00:00")
+        );
+        assert_eq!(
+            prod.defaults().and_then(|d| d.logging_level.as_deref()),
+            Some("INFO")
+        );
+        let fetched = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| p.starts_with("/clientcertificates/"))
+            .count();
+        assert_eq!(
+            fetched, 1,
+            "one certificate shared by two stages is fetched once"
+        );
+        let policy = api.policy.as_ref().unwrap().as_ref().unwrap();
+        assert_eq!(policy["Statement"][0]["Principal"], "*");
+        assert_eq!(
+            policy["Statement"][0]["Resource"],
+            "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/*"
+        );
+        let methods = api.methods.as_ref().unwrap();
+        assert_eq!(methods[0].authorization_type, "NONE");
+
+        let f = crate::checks::evaluate(&inv, chrono::Utc::now());
+        let expired: Vec<_> = f
+            .iter()
+            .filter(|f| f.check_id == "apigateway_client_certificate_not_expired")
+            .collect();
+        assert_eq!(expired.len(), 2);
+        assert!(expired.iter().all(|f| f.status == crate::Status::Fail));
+        assert!(
+            expired[0].message.contains("expired on 2021-09-13"),
+            "{}",
+            expired[0].message
+        );
+    }
+}
