@@ -171,7 +171,14 @@ pub fn model(inv: &Inventory) -> Model {
         .filter_map(|r| r.as_ref().ok())
         .flat_map(|r| &r.topics)
         .map(|x| (ResourceKind::SnsTopic, &x.arn, &x.policy));
-    for (kind, arn, doc) in buckets.chain(keys).chain(topics) {
+    let apis = inv
+        .apigateway
+        .iter()
+        .flat_map(|k| k.values())
+        .filter_map(|r| r.as_ref().ok())
+        .flat_map(|r| &r.rest_apis)
+        .map(|x| (ResourceKind::ApiGateway, &x.arn, &x.policy));
+    for (kind, arn, doc) in buckets.chain(keys).chain(topics).chain(apis) {
         if let Ok(Some(doc)) = doc
             && let Some(policy) = b.parse(arn, doc)
         {

@@ -8,8 +8,8 @@ use crate::checks::Outcome;
 use crate::inventory::Inventory;
 use crate::policy::StatementRef;
 use crate::policy::analysis::{
-    AdminBasis, EntityKind, Exposure, ExposureSubject, admin_principals, escalation_paths,
-    exposures,
+    AdminBasis, EntityKind, Exposure, ExposureFinding, ExposureSubject, ResourceKind,
+    admin_principals, escalation_paths, exposures,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -312,4 +312,84 @@ pub(super) fn trust_federated_audience(inv: &Inventory, _now: DateTime<Utc>) -> 
         },
         "trusts no identity provider without an audience condition",
     )
+}
+
+fn resource_kind_type(kind: &ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::S3Bucket => "AwsS3Bucket",
+        ResourceKind::KmsKey => "AwsKmsKey",
+        ResourceKind::GlacierVault => "AwsGlacierVault",
+        ResourceKind::ApiGateway => "AwsApiGatewayRestApi",
+        ResourceKind::SnsTopic => "AwsSnsTopic",
+        ResourceKind::SqsQueue => "AwsSqsQueue",
+        ResourceKind::Other(_) => "Other",
+    }
+}
+
+/// One outcome per resource policy: FAIL for grants to other accounts or to service
+/// principals without a source condition.
+pub(super) fn resources_not_shared(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
+    if inv.iam.is_none() {
+        return vec![];
+    }
+    let m = model(inv);
+    let found = exposures(&m.model);
+    let mut out: Vec<Outcome> = m
+        .model
+        .resource_policies
+        .iter()
+        .map(|r| {
+            let hits: Vec<(String, &ExposureFinding)> = found
+                .iter()
+                .filter(|f| f.arn == r.arn && f.subject == ExposureSubject::Resource(r.kind.clone()))
+                .filter_map(|f| {
+                    let why = match &f.exposure {
+                        Exposure::CrossAccount(accounts) => {
+                            format!("account(s) {} through {}", accounts.join(", "), f.statement)
+                        }
+                        Exposure::ServiceWithoutSourceCondition(service) => format!(
+                            "service `{service}` without aws:SourceAccount or aws:SourceArn through {}",
+                            f.statement
+                        ),
+                        _ => return None,
+                    };
+                    Some((why, f))
+                })
+                .collect();
+            let kind = resource_kind_type(&r.kind);
+            if hits.is_empty() {
+                return Outcome::pass(kind, &r.arn, "the policy grants nothing outside the account")
+                    .with_evidence(json!({"statements": r.policy.statements.len()}));
+            }
+            Outcome::fail(
+                kind,
+                &r.arn,
+                format!(
+                    "the policy grants {}",
+                    hits.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join("; ")
+                ),
+            )
+            .with_evidence(json!({"grants": hits.iter().map(|(why, f)| json!({
+                "statement": f.statement.to_string(), "why": why, "actions": f.actions,
+            })).collect::<Vec<_>>()}))
+        })
+        .collect();
+    let resource_problems: Vec<DocumentProblem> = m
+        .problems
+        .iter()
+        .filter(|p| p.label.starts_with("arn:") && !p.label.contains(":iam::"))
+        .cloned()
+        .collect();
+    for p in resource_problems {
+        let kind = match p.label.split(':').nth(2) {
+            Some("s3") => ResourceKind::S3Bucket,
+            Some("kms") => ResourceKind::KmsKey,
+            Some("sns") => ResourceKind::SnsTopic,
+            Some("glacier") => ResourceKind::GlacierVault,
+            Some("apigateway") => ResourceKind::ApiGateway,
+            other => ResourceKind::Other(other.unwrap_or_default().to_owned()),
+        };
+        out.extend(problem_outcomes(&[p], resource_kind_type(&kind)));
+    }
+    out
 }

@@ -182,6 +182,17 @@ pub(super) const CHECKS: &[Check] = &[
     ),
     check!(
         Iam,
+        "iam_resource_policies_not_shared_outside_account",
+        "Resource policies grant nothing to other accounts, or to AWS services without a source condition",
+        Low,
+        "A bucket, key, topic, vault or API policy that names another account hands that account's administrators access Rampart cannot see from here, and a service principal granted without aws:SourceAccount / aws:SourceArn can be used on behalf of any account (the confused deputy). Each grant should be known and wanted: confirm the accounts are yours, or remove them. Public grants are reported by each service's own check.",
+        "Open the resource's policy (S3, KMS, SNS, S3 Glacier or API Gateway console) and remove the other accounts' principals, or restrict service principals with aws:SourceAccount.",
+        "aws s3api put-bucket-policy / aws kms put-key-policy / aws sns set-topic-attributes / aws glacier set-vault-access-policy / aws apigateway update-rest-api with the corrected policy",
+        [],
+        access::resources_not_shared
+    ),
+    check!(
+        Iam,
         "iam_principal_uses_the_services_it_may_use",
         "Users and roles are not granted services they have not used in 90 days",
         Low,

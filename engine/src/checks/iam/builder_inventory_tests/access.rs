@@ -411,3 +411,60 @@ fn without_the_last_accessed_report_nothing_is_judged() {
         .is_empty()
     );
 }
+
+// --- resource policies shared outside the account ---
+
+#[test]
+fn resource_policies_naming_other_accounts_or_unconditioned_services_fail() {
+    use crate::inventory::{SnsRegion, Topic};
+    let mut b = InventoryBuilder::new();
+    let home = b.home();
+    let mut region = crate::testing::apigateway::region(ACCOUNT, "us-east-1");
+    region.rest_apis[0].policy = Ok(Some(
+        json!({"Version": "2012-10-17", "Statement": [{"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "execute-api:Invoke", "Resource": "*"}]}),
+    ));
+    let mut broken = crate::testing::apigateway::rest_api(ACCOUNT, "us-east-1", "zz", "broken");
+    broken.policy = Ok(Some(
+        json!({"Statement": [{"Effect": "Allow", "Action": 7}]}),
+    ));
+    region.rest_apis.push(broken);
+    b.inventory().apigateway = Some([(home.clone(), Ok(region))].into_iter().collect());
+    let topic = |name: &str, condition: serde_json::Value| Topic {
+        arn: format!("arn:aws:sns:us-east-1:{ACCOUNT}:{name}"),
+        policy: Ok(Some(
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": "*", "Condition": condition}]}),
+        )),
+    };
+    b.inventory().sns = Some(
+        [(
+            home,
+            Ok(SnsRegion {
+                topics: vec![
+                    topic("loose", json!({})),
+                    topic(
+                        "scoped",
+                        json!({"StringEquals": {"aws:SourceAccount": ACCOUNT}}),
+                    ),
+                ],
+            }),
+        )]
+        .into_iter()
+        .collect(),
+    );
+    let inv = b.build();
+    let id = "iam_resource_policies_not_shared_outside_account";
+    let api = only(id, &inv, "/restapis/a1b2c3d4e5");
+    assert_eq!(api.status, Status::Fail);
+    assert!(api.message.contains("999988887777"), "{}", api.message);
+    assert!(api.message.contains("Partner"), "{}", api.message);
+    assert_eq!(api.resource_type, "AwsApiGatewayRestApi");
+    let loose = only(id, &inv, ":loose");
+    assert_eq!(loose.status, Status::Fail);
+    assert!(
+        loose.message.contains("events.amazonaws.com"),
+        "{}",
+        loose.message
+    );
+    assert_eq!(only(id, &inv, ":scoped").status, Status::Pass);
+    assert_eq!(only(id, &inv, "/restapis/zz").status, Status::Error);
+}

@@ -139,6 +139,6 @@ fn iam_checks_map_to_the_agreed_controls() {
         fsbp("iam_customer_policies_no_wildcard_service_actions"),
         ["IAM.21"]
     );
-    assert_eq!(super::CHECKS.len(), 28);
+    assert_eq!(super::CHECKS.len(), 29);
     assert!(super::CHECKS.iter().all(|c| c.meta.id.starts_with("iam_")));
 }
