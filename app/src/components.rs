@@ -235,6 +235,7 @@ pub fn LevelCell(level: Level) -> impl IntoView {
         Level::Partial => ("level level-partial", "◐ partial"),
         Level::None => ("level level-none", "✘ none"),
         Level::Unknown => ("level level-unknown", "? unknown"),
+        Level::NotApplicable => ("level level-na", "– n/a"),
     };
     view! { <span class=class>{text}</span> }
 }

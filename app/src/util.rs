@@ -53,16 +53,7 @@ pub fn score_class(s: Option<f64>) -> &'static str {
 
 /// Human name of a service key.
 pub fn service_name(s: &str) -> &str {
-    match s {
-        "iam" => "IAM",
-        "s3" => "S3",
-        "cloudtrail" => "CloudTrail",
-        "logs" => "CloudWatch Logs",
-        "cloudwatch" => "CloudWatch",
-        "config" => "AWS Config",
-        "kms" => "KMS",
-        other => other,
-    }
+    rampart_engine::inventory::Service::parse(s).map_or(s, |v| v.label())
 }
 
 /// Human name of a framework key.

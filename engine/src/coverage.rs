@@ -8,6 +8,7 @@
 //! `checks/cloudwatch.rs`), so a region shown as covered here is one the checks pass.
 //! Data that could not be collected makes a level [`Level::Unknown`], never `Full` or `None`.
 
+mod apigateway;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -31,6 +32,9 @@ pub struct RegionCoverage {
     pub cloudtrail: TrailCoverage,
     pub cloudwatch: MonitoringCoverage,
     pub config: ConfigCoverage,
+    /// API Gateway access and execution logging (absent from scans of older versions).
+    #[serde(default)]
+    pub api_logging: Option<ApiLoggingCoverage>,
 }
 
 /// How completely a service covers a region.
@@ -46,6 +50,9 @@ pub enum Level {
     /// The data needed to tell was not collected (an AWS error, or the service was not
     /// scanned); the gaps say which.
     Unknown,
+    /// Nothing there to cover (no API in the region).
+    #[serde(rename = "n/a")]
+    NotApplicable,
 }
 
 /// Whether CloudTrail records the region's API activity, and how well.
@@ -108,6 +115,23 @@ pub struct ConfigCoverage {
     pub gaps: Vec<String>,
 }
 
+/// Whether the region's API Gateway stages leave a record of the requests they serve.
+///
+/// Full: every stage (REST, HTTP and WebSocket) writes access logs, and every REST and
+/// WebSocket stage writes execution logs at ERROR or INFO (HTTP APIs have no execution
+/// logging). Partial: some do. None: no stage logs anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiLoggingCoverage {
+    pub level: Level,
+    /// Stages of all APIs in the region.
+    pub stages: usize,
+    pub access_logged: usize,
+    /// REST and WebSocket stages (the ones that can log execution).
+    pub execution_capable: usize,
+    pub execution_logged: usize,
+    pub gaps: Vec<String>,
+}
+
 /// The account's coverage in a few numbers: how many regions each service fully covers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CoverageSummary {
@@ -118,7 +142,7 @@ pub struct CoverageSummary {
 }
 
 /// What each service captures and what that record is used for: `(service, captures, use)`.
-pub const CAPTURES: [(&str, &str, &str); 3] = [
+pub const CAPTURES: [(&str, &str, &str); 4] = [
     (
         "CloudTrail",
         "API calls and account events: who called what, when, from which address, with which result.",
@@ -134,6 +158,11 @@ pub const CAPTURES: [(&str, &str, &str); 3] = [
         "Resource configurations and every change to them, with relationships between resources.",
         "Configuration history, drift detection and compliance rules: what a resource looked like at any time.",
     ),
+    (
+        "API Gateway logs",
+        "Requests to the account's APIs: access logs (caller, route, status, one line per request) and execution logs (authorization and integration steps, errors).",
+        "Investigating abuse of an API, which CloudTrail does not see: it records API Gateway's configuration calls, not the requests the APIs serve.",
+    ),
 ];
 
 /// The coverage of every region in `inv.regions`.
@@ -148,6 +177,7 @@ pub fn coverage(inv: &Inventory) -> Coverage {
                 cloudtrail: cloudtrail::trail_coverage(inv, region),
                 cloudwatch: cloudwatch::monitoring_coverage(inv, region),
                 config: config::config_coverage(inv, region, global_types),
+                api_logging: Some(apigateway::api_logging_coverage(inv, region)),
             })
             .collect(),
     }

@@ -5,7 +5,7 @@ use crate::components::*;
 use crate::model::{AccountData, Chrome, ServiceBreakdown};
 use crate::util::{enc, score, score_class, service_name, url, when, when_opt};
 use leptos::prelude::*;
-use rampart_engine::coverage::{CAPTURES, Coverage, RegionCoverage};
+use rampart_engine::coverage::{ApiLoggingCoverage, CAPTURES, Coverage, Level, RegionCoverage};
 
 pub fn render(chrome: &Chrome, data: AccountData) -> String {
     let a = data.account.clone();
@@ -215,12 +215,14 @@ fn comparison_table(coverage: Coverage) -> impl IntoView {
                         <th colspan="8" class="group">"CloudTrail"</th>
                         <th colspan="3" class="group">"CloudWatch (CIS 4.x monitoring)"</th>
                         <th colspan="5" class="group">"AWS Config"</th>
+                        <th colspan="3" class="group">"API Gateway logging"</th>
                     </tr>
                     <tr>
                         <th>"Coverage"</th><th>"Trails"</th><th>"Logging"</th><th>"Mgmt read / write"</th>
                         <th>"Data events"</th><th>"Validation"</th><th>"KMS"</th><th>"→ CW Logs"</th>
                         <th>"Coverage"</th><th>"Monitors"</th><th>"Subscribed alarms"</th>
                         <th>"Coverage"</th><th>"Recording"</th><th>"All types"</th><th>"Global types"</th><th>"Delivery"</th>
+                        <th>"Coverage"</th><th>"Access logs"</th><th>"Execution logs"</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -237,6 +239,10 @@ fn region_row(r: RegionCoverage) -> impl IntoView {
     gaps.extend(ct.gaps.iter().map(|g| format!("CloudTrail: {g}")));
     gaps.extend(cw.gaps.iter().map(|g| format!("CloudWatch: {g}")));
     gaps.extend(cfg.gaps.iter().map(|g| format!("Config: {g}")));
+    if let Some(api) = &r.api_logging {
+        gaps.extend(api.gaps.iter().map(|g| format!("API Gateway: {g}")));
+    }
+    let api_cells = api_logging_cells(r.api_logging);
     let monitors_total = cw.monitors_present.len() + cw.monitors_missing.len();
     let missing = if cw.monitors_missing.is_empty() {
         String::new()
@@ -253,7 +259,7 @@ fn region_row(r: RegionCoverage) -> impl IntoView {
             .into_iter()
             .map(|g| view! { <li>{g}</li> })
             .collect_view();
-        view! { <tr class="gaps"><td></td><td colspan="16"><ul>{items}</ul></td></tr> }
+        view! { <tr class="gaps"><td></td><td colspan="19"><ul>{items}</ul></td></tr> }
     });
     view! {
         <tr>
@@ -278,9 +284,30 @@ fn region_row(r: RegionCoverage) -> impl IntoView {
             {cell(cfg.all_supported)}
             <td>{if cfg.global_types { "yes" } else { "no" }}</td>
             {cell(cfg.delivery_channel)}
+            {api_cells}
         </tr>
         {gap_row}
     }
+}
+
+/// The API Gateway logging cells: level, then stages logged out of those that can log.
+fn api_logging_cells(api: Option<ApiLoggingCoverage>) -> impl IntoView {
+    let Some(api) = api else {
+        // Scans made before API Gateway was collected.
+        return view! { <td><LevelCell level=Level::Unknown/></td><td></td><td></td> }.into_any();
+    };
+    let ratio = |done: usize, of: usize| {
+        let class = if done == of { "num ok" } else { "num gap" };
+        view! { <td class=class>{format!("{done}/{of}")}</td> }
+    };
+    let counts = (api.stages > 0).then(|| {
+        view! {
+            {ratio(api.access_logged, api.stages)}
+            {ratio(api.execution_logged, api.execution_capable)}
+        }
+    });
+    let empty = (api.stages == 0).then(|| view! { <td></td><td></td> });
+    view! { <td><LevelCell level=api.level/></td>{counts}{empty} }.into_any()
 }
 
 /// Formats a time for the page title of scans.

@@ -83,6 +83,10 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
     let sev = q.severity.clone();
     let svc = q.service.clone();
     let sort = q.sort.clone();
+    let service_options = rampart_engine::inventory::Service::ALL
+        .into_iter()
+        .map(|s| opt(s.as_str(), s.label(), svc.as_deref()))
+        .collect_view();
     let rows = if data.rows.is_empty() {
         view! { <tr><td colspan="7" class="empty">"No finding matches these filters."</td></tr> }
             .into_any()
@@ -128,13 +132,7 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
             <label>"Service "
                 <select name="service">
                     <option value="">"any"</option>
-                    {opt("iam", "IAM", svc.as_deref())}
-                    {opt("s3", "S3", svc.as_deref())}
-                    {opt("cloudtrail", "CloudTrail", svc.as_deref())}
-                    {opt("logs", "CloudWatch Logs", svc.as_deref())}
-                    {opt("cloudwatch", "CloudWatch", svc.as_deref())}
-                    {opt("config", "AWS Config", svc.as_deref())}
-                    {opt("kms", "KMS", svc.as_deref())}
+                    {service_options}
                 </select>
             </label>
             <label>"Control "

@@ -379,9 +379,17 @@ fn coverage_round_trips_through_json_with_lowercase_levels() {
 }
 
 #[test]
-fn captures_describe_cloudtrail_cloudwatch_logs_and_config() {
+fn captures_describe_cloudtrail_cloudwatch_logs_config_and_api_gateway_logs() {
     let services: Vec<&str> = CAPTURES.iter().map(|c| c.0).collect();
-    assert_eq!(services, ["CloudTrail", "CloudWatch Logs", "AWS Config"]);
+    assert_eq!(
+        services,
+        [
+            "CloudTrail",
+            "CloudWatch Logs",
+            "AWS Config",
+            "API Gateway logs"
+        ]
+    );
     assert!(
         CAPTURES
             .iter()
@@ -422,4 +430,70 @@ fn demo_organisation_shows_a_mix_of_coverage_levels() {
     };
     assert!(summaries.iter().any(full), "{summaries:?}");
     assert!(!summaries.iter().all(full), "{summaries:?}");
+}
+
+fn with_apis(edit: impl FnOnce(&mut crate::inventory::ApiGatewayRegion)) -> InventoryBuilder {
+    let mut b = InventoryBuilder::new();
+    let mut region = crate::testing::apigateway::region(crate::testing::ACCOUNT, HOME);
+    edit(&mut region);
+    let home = b.home();
+    let mut other = crate::testing::apigateway::region(crate::testing::ACCOUNT, OTHER);
+    other.rest_apis.clear();
+    other.apis = Ok(vec![]);
+    let other_region = crate::types::Region::parse(OTHER).unwrap();
+    b.inventory().apigateway = Some(
+        [(home, Ok(region)), (other_region, Ok(other))]
+            .into_iter()
+            .collect(),
+    );
+    b
+}
+
+fn api_logging(b: InventoryBuilder, name: &str) -> ApiLoggingCoverage {
+    region_of(b, name).api_logging.unwrap()
+}
+
+#[test]
+fn api_logging_is_full_when_every_stage_logs_and_not_applicable_without_apis() {
+    let b = with_apis(|_| {});
+    let home = api_logging(b.clone(), HOME);
+    assert_eq!(home.level, Level::Full, "{home:#?}");
+    assert_eq!((home.stages, home.access_logged), (3, 3));
+    // REST and WebSocket stages can log execution; the HTTP API's cannot.
+    assert_eq!((home.execution_capable, home.execution_logged), (2, 2));
+    assert_eq!(api_logging(b, OTHER).level, Level::NotApplicable);
+}
+
+#[test]
+fn a_stage_without_access_logs_makes_api_logging_partial_and_names_it() {
+    let b = with_apis(|r| {
+        r.rest_apis[0].stages.as_mut().unwrap()[0].access_log = None;
+    });
+    let home = api_logging(b, HOME);
+    assert_eq!(home.level, Level::Partial);
+    assert_eq!(home.access_logged, 2);
+    assert_eq!(home.gaps, ["REST `orders` / `prod`: no access log"]);
+}
+
+#[test]
+fn no_stage_logging_anything_is_none_and_unreadable_stages_are_unknown() {
+    let silent = with_apis(|r| {
+        let s = &mut r.rest_apis[0].stages.as_mut().unwrap()[0];
+        s.access_log = None;
+        s.method_settings.clear();
+        for api in r.apis.as_mut().unwrap() {
+            let s = &mut api.stages.as_mut().unwrap()[0];
+            s.access_log = None;
+            s.logging_level = None;
+        }
+    });
+    assert_eq!(api_logging(silent, HOME).level, Level::None);
+    let denied = with_apis(|r| r.apis = Err(access_denied()));
+    let home = api_logging(denied, HOME);
+    assert_eq!(home.level, Level::Unknown);
+    assert!(home.gaps[0].contains("AccessDenied"), "{:?}", home.gaps);
+    let uncollected = region_of(InventoryBuilder::new(), HOME)
+        .api_logging
+        .unwrap();
+    assert_eq!(uncollected.level, Level::Unknown);
 }

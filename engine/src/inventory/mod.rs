@@ -128,6 +128,26 @@ impl Service {
         }
     }
 
+    /// The name people know the service by.
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::Iam => "IAM",
+            Service::S3 => "S3",
+            Service::CloudTrail => "CloudTrail",
+            Service::Logs => "CloudWatch Logs",
+            Service::CloudWatch => "CloudWatch",
+            Service::Config => "AWS Config",
+            Service::Kms => "KMS",
+            Service::Sns => "SNS",
+            Service::ApiGateway => "API Gateway",
+            Service::Wafv2 => "AWS WAF",
+            Service::Shield => "Shield Advanced",
+            Service::Cognito => "Cognito user pools",
+            Service::Glacier => "S3 Glacier",
+            Service::StorageGateway => "Storage Gateway",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Service> {
         Service::ALL
             .into_iter()
