@@ -1,12 +1,14 @@
 //! Rampart benchmarks. They print figures; they never assert timings.
 //!
 //! `scan`: seeds a moto server with a synthetic account (by default 1,000 roles, 300 users,
-//! 200 buckets, 100 KMS keys over 3 regions), runs Rampart's full scan against it and prints
+//! 200 buckets, 100 KMS keys and 200 API Gateway REST APIs over 3 regions), runs Rampart's full scan against it and prints
 //! wall time, API calls and calls per second, next to moto's own ceiling measured in the same
 //! run: the throughput of the same kinds of read calls issued back to back, with the same
 //! concurrency and no processing, straight from the SDK.
 //!
-//! Run: `cargo run --release -p rampart-bench -- scan [--roles N] [--users N] [--buckets N] [--keys N]`
+//! Run: `cargo run --release -p rampart-bench -- scan [--roles N] [--users N] [--buckets N] [--keys N] [--apis N]`
+//!
+//! It also scans API Gateway alone, so its share of the scan is visible.
 //!
 //! `dashboard`: see [`dashboard`] (1 M findings on SQLite and PostgreSQL, page latency
 //! under load, full CSV export time and memory).
@@ -34,6 +36,7 @@ struct Size {
     users: usize,
     buckets: usize,
     keys: usize,
+    apis: usize,
 }
 
 fn arg(args: &[String], name: &str, default: usize) -> anyhow::Result<usize> {
@@ -62,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
                 users: arg(&args, "--users", 300)?,
                 buckets: arg(&args, "--buckets", 200)?,
                 keys: arg(&args, "--keys", 100)?,
+                apis: arg(&args, "--apis", 200)?,
             };
             scan_bench(size).await
         }
@@ -188,7 +192,100 @@ async fn seed(acct: &MotoAccount, size: &Size) -> anyhow::Result<()> {
         }
     })
     .await?;
-    Ok(())
+    seed_apis(acct, size.apis).await
+}
+
+/// REST APIs spread over the regions: each has `/items` with GET (IAM-authorized) and POST
+/// (open on every third API), a mock integration, a `prod` stage (logging on every other
+/// API) and, for half of them, a usage plan.
+async fn seed_apis(acct: &MotoAccount, n: usize) -> anyhow::Result<()> {
+    use aws_sdk_apigateway::types::{
+        Op, PatchOperation, QuotaPeriodType, QuotaSettings, ThrottleSettings,
+    };
+    bounded(n, |i| {
+        let gw = acct.apigateway(REGIONS[i % REGIONS.len()]);
+        async move {
+            let api = gw.create_rest_api().name(format!("api-{i}")).send().await?;
+            let id = api.id().context("no api id")?.to_owned();
+            let resources = gw.get_resources().rest_api_id(&id).send().await?;
+            let root = resources
+                .items()
+                .first()
+                .and_then(|r| r.id())
+                .context("no root resource")?
+                .to_owned();
+            let res = gw
+                .create_resource()
+                .rest_api_id(&id)
+                .parent_id(&root)
+                .path_part("items")
+                .send()
+                .await?;
+            let rid = res.id().context("no resource id")?;
+            for (verb, auth) in [
+                ("GET", "AWS_IAM"),
+                ("POST", if i % 3 == 0 { "NONE" } else { "AWS_IAM" }),
+            ] {
+                gw.put_method()
+                    .rest_api_id(&id)
+                    .resource_id(rid)
+                    .http_method(verb)
+                    .authorization_type(auth)
+                    .send()
+                    .await?;
+                gw.put_integration()
+                    .rest_api_id(&id)
+                    .resource_id(rid)
+                    .http_method(verb)
+                    .r#type(aws_sdk_apigateway::types::IntegrationType::Mock)
+                    .send()
+                    .await?;
+            }
+            gw.create_deployment()
+                .rest_api_id(&id)
+                .stage_name("prod")
+                .send()
+                .await?;
+            if i % 2 == 0 {
+                gw.update_stage()
+                    .rest_api_id(&id)
+                    .stage_name("prod")
+                    .patch_operations(
+                        PatchOperation::builder()
+                            .op(Op::Replace)
+                            .path("/*/*/logging/loglevel")
+                            .value("ERROR")
+                            .build(),
+                    )
+                    .send()
+                    .await?;
+                gw.create_usage_plan()
+                    .name(format!("plan-{i}"))
+                    .api_stages(
+                        aws_sdk_apigateway::types::ApiStage::builder()
+                            .api_id(&id)
+                            .stage("prod")
+                            .build(),
+                    )
+                    .throttle(
+                        ThrottleSettings::builder()
+                            .burst_limit(100)
+                            .rate_limit(50.0)
+                            .build(),
+                    )
+                    .quota(
+                        QuotaSettings::builder()
+                            .limit(100_000)
+                            .period(QuotaPeriodType::Month)
+                            .build(),
+                    )
+                    .send()
+                    .await?;
+            }
+            Ok(())
+        }
+    })
+    .await
 }
 
 /// Moto's throughput for plain read calls at the scan's concurrency: the ceiling any scanner
@@ -227,12 +324,13 @@ async fn scan_bench(size: Size) -> anyhow::Result<()> {
     let moto = MotoServer::start().map_err(anyhow::Error::msg)?;
     let acct = moto.new_account().await;
     println!(
-        "synthetic account {}: {} roles, {} users, {} buckets, {} KMS keys, {} regions",
+        "synthetic account {}: {} roles, {} users, {} buckets, {} KMS keys, {} REST APIs, {} regions",
         acct.account_id,
         size.roles,
         size.users,
         size.buckets,
         size.keys,
+        size.apis,
         REGIONS.len()
     );
     let t = Instant::now();
@@ -263,6 +361,17 @@ async fn scan_bench(size: Size) -> anyhow::Result<()> {
         scan_time.as_secs_f64(),
         result.api_calls
     );
+    let api_opts = ScanOptions {
+        services: [Service::ApiGateway].into_iter().collect(),
+        ..opts.clone()
+    };
+    let t = Instant::now();
+    let apis = collect::scan(&acct.sdk, &api_opts, Arc::new(NoProgress)).await?;
+    let api_time = t.elapsed();
+    let api_findings =
+        rampart_engine::report::ScanReport::evaluate(&apis.inventory, chrono::Utc::now())
+            .findings
+            .len();
     let ceiling = ceiling(&acct, 3000).await?;
     println!();
     println!("{:<34} {:>12}", "metric", "value");
@@ -291,6 +400,16 @@ async fn scan_bench(size: Size) -> anyhow::Result<()> {
         duration_ms(eval_time)
     );
     println!("{:<34} {:>12}", "findings", report.findings.len());
+    println!(
+        "{:<34} {:>12.2}",
+        "API Gateway alone: wall time (s)",
+        api_time.as_secs_f64()
+    );
+    println!(
+        "{:<34} {:>12}",
+        "API Gateway alone: API calls", apis.api_calls
+    );
+    println!("{:<34} {:>12}", "API Gateway alone: findings", api_findings);
     println!(
         "{:<34} {:>12}",
         "collection errors",
