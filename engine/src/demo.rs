@@ -53,6 +53,14 @@ enum Problem {
     KeyWithoutRotation,
     KeyPendingDeletion,
     ShortLogRetention,
+    /// A REST API method and an HTTP route open to anyone.
+    ApiWithoutAuthorization,
+    /// API stages that write neither access nor execution logs.
+    ApiStageWithoutLogging,
+    /// A REST stage with no WAF web ACL.
+    ApiWithoutWaf,
+    /// A REST API resource policy granting `*` without a condition.
+    PublicApiPolicy,
 }
 
 use Problem::*;
@@ -90,7 +98,12 @@ pub fn organisation() -> Vec<DemoAccount> {
                 NoDataEvents,
                 KeyWithoutRotation,
             ],
-            fixed: &[PublicBucket, ConsoleUserWithoutMfa, MissingAlarms],
+            fixed: &[
+                PublicBucket,
+                ConsoleUserWithoutMfa,
+                ApiWithoutWaf,
+                MissingAlarms,
+            ],
         },
         DemoAccount {
             id: "444455556666",
@@ -105,6 +118,7 @@ pub fn organisation() -> Vec<DemoAccount> {
                 TrailWithoutKms,
                 MissingAlarms,
                 ConfigMissingInRegion,
+                ApiStageWithoutLogging,
             ],
             fixed: &[SingleRegionTrail],
         },
@@ -123,6 +137,7 @@ pub fn organisation() -> Vec<DemoAccount> {
                 MissingAlarms,
                 KeyPendingDeletion,
                 NoSupportRole,
+                ApiWithoutAuthorization,
             ],
             fixed: &[NoAccountPublicAccessBlock],
         },
@@ -146,6 +161,8 @@ pub fn organisation() -> Vec<DemoAccount> {
                 MissingAlarms,
                 NoAccessAnalyzer,
                 ConfigMissingInRegion,
+                PublicApiPolicy,
+                ApiWithoutWaf,
             ],
             fixed: &[],
         },
@@ -160,6 +177,9 @@ impl DemoAccount {
         let at = now - Duration::days(7 * scans_ago as i64);
         b.inventory().collected_at = at;
         rebase_dates(&mut b, at);
+        if self.environment != "management" && self.environment != "security" {
+            add_apis(&mut b, self.id, self.regions, at);
+        }
         let still_broken = self.fixed.len().min(scans_ago);
         for p in self.problems.iter().chain(&self.fixed[..still_broken]) {
             apply(&mut b, *p, at);
@@ -194,6 +214,46 @@ fn rebase_dates(b: &mut InventoryBuilder, at: DateTime<Utc>) {
             }
         }
     }
+}
+
+/// Workload accounts serve APIs from their first region; the other regions have none.
+fn add_apis(b: &mut InventoryBuilder, account: &str, regions: &[&str], at: DateTime<Utc>) {
+    use crate::testing::apigateway;
+    let shift = at - crate::testing::now();
+    let data = regions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let region = crate::types::Region::parse(r).ok()?;
+            let mut data = apigateway::region(account, r);
+            if i > 0 {
+                data.rest_apis.clear();
+                data.apis = Ok(vec![]);
+                data.usage_plans = Ok(vec![]);
+                data.domain_names = Ok(vec![]);
+            }
+            for api in &mut data.rest_apis {
+                for stage in api.stages.iter_mut().flatten() {
+                    if let Some(Ok(cert)) = &mut stage.client_certificate {
+                        cert.expiration_date = cert.expiration_date.map(|d| d + shift);
+                    }
+                }
+            }
+            Some((region, Ok(data)))
+        })
+        .collect();
+    b.inventory().apigateway = Some(data);
+}
+
+/// The first region's API Gateway data, when the account has APIs.
+fn apis(b: &mut InventoryBuilder) -> Option<&mut crate::inventory::ApiGatewayRegion> {
+    let home = b.home();
+    b.inventory()
+        .apigateway
+        .as_mut()?
+        .get_mut(&home)?
+        .as_mut()
+        .ok()
 }
 
 fn add_role(
@@ -394,6 +454,69 @@ fn apply(b: &mut InventoryBuilder, p: Problem, at: DateTime<Utc>) {
                 }
             }
         }
+        ApiWithoutAuthorization => {
+            if let Some(r) = apis(b) {
+                for m in r
+                    .rest_apis
+                    .iter_mut()
+                    .flat_map(|a| a.methods.iter_mut().flatten())
+                {
+                    if m.http_method == "POST" {
+                        m.authorization_type = "NONE".into();
+                    }
+                }
+                for route in r
+                    .apis
+                    .iter_mut()
+                    .flatten()
+                    .flat_map(|a| a.routes.iter_mut().flatten())
+                {
+                    route.authorization_type = "NONE".into();
+                    route.authorizer_id = None;
+                }
+            }
+        }
+        ApiStageWithoutLogging => {
+            if let Some(r) = apis(b) {
+                for s in r
+                    .rest_apis
+                    .iter_mut()
+                    .flat_map(|a| a.stages.iter_mut().flatten())
+                {
+                    s.access_log = None;
+                    s.method_settings.clear();
+                }
+                for s in r
+                    .apis
+                    .iter_mut()
+                    .flatten()
+                    .flat_map(|a| a.stages.iter_mut().flatten())
+                {
+                    s.access_log = None;
+                    s.logging_level = None;
+                }
+            }
+        }
+        ApiWithoutWaf => {
+            if let Some(r) = apis(b) {
+                for s in r
+                    .rest_apis
+                    .iter_mut()
+                    .flat_map(|a| a.stages.iter_mut().flatten())
+                {
+                    s.web_acl_arn = None;
+                }
+            }
+        }
+        PublicApiPolicy => {
+            if let Some(r) = apis(b) {
+                for api in &mut r.rest_apis {
+                    api.policy = Ok(Some(json!({"Version": "2012-10-17", "Statement": [{
+                        "Sid": "AllowEveryone", "Effect": "Allow", "Principal": "*",
+                        "Action": "execute-api:Invoke", "Resource": "execute-api:/*"}]})));
+                }
+            }
+        }
         ShortLogRetention => {
             let home = b.home();
             if let Ok(l) = b.logs(home.as_str()) {
@@ -443,5 +566,24 @@ mod tests {
             };
             assert!(fails(3) > fails(0), "{}", a.name);
         }
+    }
+
+    #[test]
+    fn workload_accounts_serve_apis_and_their_api_problems_show_as_failures() {
+        let org = organisation();
+        let fails = |name: &str, check: &str| {
+            let a = org.iter().find(|a| a.name == name).unwrap();
+            ScanReport::evaluate(&a.inventory(now(), 0), now())
+                .findings
+                .iter()
+                .filter(|f| f.check_id == check && f.status == Status::Fail)
+                .count()
+        };
+        assert!(fails("acme-sandbox", "apigateway_rest_api_policy_not_public") > 0);
+        assert!(fails("acme-development", "apigateway_v2_route_authorized") > 0);
+        assert!(fails("acme-staging", "apigateway_stage_execution_logging") > 0);
+        assert_eq!(fails("acme-production", "apigateway_rest_stage_waf"), 0);
+        let management = org.iter().find(|a| a.name == "acme-management").unwrap();
+        assert!(management.inventory(now(), 0).apigateway.is_none());
     }
 }
