@@ -224,6 +224,19 @@ async fn account_page_compares_cloudtrail_cloudwatch_and_config_per_region(db: D
     assert!(!regions.is_empty());
     let html = app.html(&format!("/accounts/{PROD}")).await;
     assert!(html.contains("CloudTrail, CloudWatch Logs and AWS Config"));
+    // API Gateway logging: production serves its APIs from its first region only.
+    assert!(html.contains("API Gateway logging"));
+    let levels: Vec<&str> = regions
+        .iter()
+        .map(|r| r["api_logging"]["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels[0], "full", "{levels:?}");
+    assert!(levels[1..].iter().all(|l| *l == "n/a"), "{levels:?}");
+    let staging = app.json("/api/accounts/444455556666").await;
+    assert_eq!(
+        staging["coverage"]["regions"][0]["api_logging"]["level"],
+        "none"
+    );
     for r in regions {
         let region = r["region"].as_str().unwrap();
         assert!(
