@@ -253,3 +253,243 @@ fn rules_have_metrics(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Status;
+    use crate::inventory::{ManagedRuleGroup, WafInventory, WafLogging, WafScope};
+    use crate::testing::{ACCOUNT, InventoryBuilder, access_denied, now};
+
+    fn managed(name: &str, group: &str, override_action: &str) -> WafRule {
+        WafRule {
+            name: name.to_owned(),
+            priority: 0,
+            statement: "ManagedRuleGroup".to_owned(),
+            statement_kinds: vec!["ManagedRuleGroup".to_owned()],
+            managed_rule_groups: vec![ManagedRuleGroup {
+                vendor: "AWS".to_owned(),
+                name: group.to_owned(),
+            }],
+            action: None,
+            override_action: Some(override_action.to_owned()),
+            cloudwatch_metrics: true,
+            firewall_manager: false,
+        }
+    }
+
+    fn custom(name: &str, kinds: &[&str], action: &str) -> WafRule {
+        WafRule {
+            name: name.to_owned(),
+            priority: 1,
+            statement: kinds[0].to_owned(),
+            statement_kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
+            managed_rule_groups: Vec::new(),
+            action: Some(action.to_owned()),
+            override_action: None,
+            cloudwatch_metrics: true,
+            firewall_manager: false,
+        }
+    }
+
+    fn acl(name: &str, rules: Vec<WafRule>) -> WebAcl {
+        WebAcl {
+            arn: format!("arn:aws:wafv2:us-east-1:{ACCOUNT}:regional/webacl/{name}/id-{name}"),
+            name: name.to_owned(),
+            id: format!("id-{name}"),
+            scope: WafScope::Regional,
+            detail: Ok(WebAclDetail {
+                default_action: "Allow".to_owned(),
+                rules,
+                cloudwatch_metrics: true,
+            }),
+            logging: Ok(None),
+            associated_resources: Some(Err(access_denied())),
+        }
+    }
+
+    fn inventory(regional: Fetched<Vec<WebAcl>>, cloudfront: Fetched<Vec<WebAcl>>) -> Inventory {
+        let mut b = InventoryBuilder::new();
+        let home = b.home();
+        b.inventory().wafv2 = Some(WafInventory {
+            regional: [(home, regional)].into_iter().collect(),
+            cloudfront,
+        });
+        b.build()
+    }
+
+    fn with_acls(acls: Vec<WebAcl>) -> Inventory {
+        inventory(Ok(acls), Ok(Vec::new()))
+    }
+
+    fn status(out: &[Outcome], name: &str) -> Status {
+        let found: Vec<&Outcome> = out
+            .iter()
+            .filter(|o| o.resource_arn.contains(&format!("/{name}/")))
+            .collect();
+        assert_eq!(found.len(), 1, "{name}: {out:#?}");
+        found[0].status
+    }
+
+    #[test]
+    fn an_empty_web_acl_fails_and_one_with_a_rule_passes() {
+        let inv = with_acls(vec![
+            acl("empty", vec![]),
+            acl("ruled", vec![managed("crs", AWS_COMMON, "None")]),
+        ]);
+        let out = has_rules(&inv, now());
+        assert_eq!(status(&out, "empty"), Status::Fail);
+        assert_eq!(status(&out, "ruled"), Status::Pass);
+        assert!(out.iter().all(|o| o.region.is_some()));
+    }
+
+    #[test]
+    fn common_attack_protection_needs_both_sqli_and_xss_rules_that_enforce() {
+        let inv = with_acls(vec![
+            acl(
+                "managed",
+                vec![
+                    managed("crs", AWS_COMMON, "None"),
+                    managed("sqli", AWS_SQLI, "None"),
+                ],
+            ),
+            acl(
+                "custom",
+                vec![
+                    custom("sqli", &["Or", "SqliMatch", "ByteMatch"], "Block"),
+                    custom("xss", &["XssMatch"], "Challenge"),
+                ],
+            ),
+            acl("xss-only", vec![managed("crs", AWS_COMMON, "None")]),
+            acl(
+                "counting",
+                vec![
+                    managed("crs", AWS_COMMON, "Count"),
+                    managed("sqli", AWS_SQLI, "None"),
+                ],
+            ),
+            acl("allowing", vec![custom("sqli", &["SqliMatch"], "Allow")]),
+            acl("empty", vec![]),
+        ]);
+        let out = blocks_common_attacks(&inv, now());
+        assert_eq!(status(&out, "managed"), Status::Pass);
+        assert_eq!(status(&out, "custom"), Status::Pass);
+        assert_eq!(status(&out, "xss-only"), Status::Fail);
+        assert_eq!(status(&out, "counting"), Status::Fail);
+        assert_eq!(status(&out, "allowing"), Status::Fail);
+        assert_eq!(status(&out, "empty"), Status::Fail);
+        let counting = out
+            .iter()
+            .find(|o| o.resource_arn.contains("/counting/"))
+            .unwrap();
+        assert!(
+            counting.message.contains("only count matches"),
+            "{}",
+            counting.message
+        );
+        let xss_only = out
+            .iter()
+            .find(|o| o.resource_arn.contains("/xss-only/"))
+            .unwrap();
+        assert!(
+            xss_only.message.contains("no rule against SQL injection"),
+            "{}",
+            xss_only.message
+        );
+    }
+
+    #[test]
+    fn a_third_party_rule_group_with_an_aws_name_does_not_count() {
+        let mut rule = managed("lookalike", AWS_SQLI, "None");
+        rule.managed_rule_groups[0].vendor = "SomeVendor".to_owned();
+        let inv = with_acls(vec![acl(
+            "vendor",
+            vec![rule, managed("crs", AWS_COMMON, "None")],
+        )]);
+        assert_eq!(
+            status(&blocks_common_attacks(&inv, now()), "vendor"),
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn logging_passes_with_a_destination_and_fails_without() {
+        let mut logged = acl("logged", vec![]);
+        logged.logging = Ok(Some(WafLogging {
+            destinations: vec![format!(
+                "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:aws-waf-logs-app"
+            )],
+        }));
+        let mut no_destination = acl("no-destination", vec![]);
+        no_destination.logging = Ok(Some(WafLogging {
+            destinations: vec![],
+        }));
+        let inv = with_acls(vec![logged, no_destination, acl("silent", vec![])]);
+        let out = logging_enabled(&inv, now());
+        assert_eq!(status(&out, "logged"), Status::Pass);
+        assert_eq!(status(&out, "no-destination"), Status::Fail);
+        assert_eq!(status(&out, "silent"), Status::Fail);
+    }
+
+    #[test]
+    fn rules_without_metrics_fail_and_are_named() {
+        let mut quiet = custom("quiet-rule", &["GeoMatch"], "Block");
+        quiet.cloudwatch_metrics = false;
+        let inv = with_acls(vec![
+            acl("measured", vec![managed("crs", AWS_COMMON, "None")]),
+            acl("quiet", vec![managed("crs", AWS_COMMON, "None"), quiet]),
+        ]);
+        let out = rules_have_metrics(&inv, now());
+        assert_eq!(status(&out, "measured"), Status::Pass);
+        assert_eq!(status(&out, "quiet"), Status::Fail);
+        let quiet = out
+            .iter()
+            .find(|o| o.resource_arn.contains("/quiet/"))
+            .unwrap();
+        assert!(quiet.message.contains("quiet-rule"), "{}", quiet.message);
+    }
+
+    #[test]
+    fn unreadable_web_acls_and_lists_are_errors_in_every_check() {
+        let mut unreadable = acl("unreadable", vec![]);
+        unreadable.detail = Err(access_denied());
+        unreadable.logging = Err(access_denied());
+        let inv = inventory(Ok(vec![unreadable]), Err(access_denied()));
+        for check in CHECKS {
+            let out = (check.eval)(&inv, now());
+            assert_eq!(out.len(), 2, "{}: {out:#?}", check.meta.id);
+            assert!(
+                out.iter().all(|o| o.status == Status::Error),
+                "{}: {out:#?}",
+                check.meta.id
+            );
+            // The CloudFront list is global: its error carries no region.
+            assert!(out.iter().any(|o| o.region.is_none()), "{}", check.meta.id);
+        }
+    }
+
+    #[test]
+    fn unlisted_associated_resources_do_not_change_the_verdicts() {
+        let mut listed = acl("listed", vec![managed("crs", AWS_COMMON, "None")]);
+        listed.associated_resources = Some(Ok(vec![format!(
+            "arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:loadbalancer/app/web/1"
+        )]));
+        let unlisted = acl("unlisted", vec![managed("crs", AWS_COMMON, "None")]);
+        let inv = with_acls(vec![listed, unlisted]);
+        let out = has_rules(&inv, now());
+        assert_eq!(status(&out, "listed"), Status::Pass);
+        assert_eq!(status(&out, "unlisted"), Status::Pass);
+        let unlisted = out
+            .iter()
+            .find(|o| o.resource_arn.contains("/unlisted/"))
+            .unwrap();
+        assert!(unlisted.evidence["associated_resources"]["not_listed"].is_string());
+    }
+
+    #[test]
+    fn waf_not_scanned_is_reported_not_passed() {
+        let out = has_rules(&InventoryBuilder::new().build(), now());
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Error);
+    }
+}
