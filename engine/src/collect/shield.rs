@@ -140,3 +140,136 @@ async fn emergency_contacts(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod shield_tests_without_moto_from_aws_documented_responses {
+    //! moto serves no `DescribeDRTAccess` nor `DescribeEmergencyContactSettings`, and its
+    //! `DescribeSubscription` sends timestamps as formatted strings; these bodies follow the
+    //! Shield API reference (JSON 1.1, `X-Amz-Target: AWSShield_20160616.<Operation>`).
+    use super::*;
+    use crate::inventory::FetchError;
+    use crate::testing::fake_aws::{self, Response};
+
+    const SUBSCRIPTION: &str = r#"{"Subscription": {
+        "AutoRenew": "DISABLED",
+        "EndTime": 1767225600,
+        "Limits": [{"Max": 1000, "Type": "MitigationCapacityUnits"}],
+        "ProactiveEngagementStatus": "ENABLED",
+        "StartTime": 1735689600,
+        "SubscriptionArn": "arn:aws:shield::123456789012:subscription/1a2b-3c4d-5e6f",
+        "SubscriptionLimits": {
+            "ProtectionGroupLimits": {"MaxProtectionGroups": 1000,
+                "PatternTypeLimits": {"ArbitraryPatternLimits": {"MaxMembers": 10000}}},
+            "ProtectionLimits": {"ProtectedResourceTypeLimits": [
+                {"Max": 1000, "Type": "ELASTIC_IP_ADDRESS"}]}
+        },
+        "TimeCommitmentInSeconds": 31536000
+    }}"#;
+
+    const DRT_ACCESS: &str = r#"{"LogBucketList": ["alb-access-logs-123456789012"],
+        "RoleArn": "arn:aws:iam::123456789012:role/AWSSRTAccess"}"#;
+
+    const CONTACTS: &str = r#"{"EmergencyContactList": [
+        {"ContactNotes": "security on-call", "EmailAddress": "oncall@example.com",
+         "PhoneNumber": "+15555550100"}]}"#;
+
+    const PROTECTIONS: &str = r#"{"Protections": [{
+        "HealthCheckIds": [],
+        "Id": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+        "Name": "cdn",
+        "ProtectionArn": "arn:aws:shield::123456789012:protection/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+        "ResourceArn": "arn:aws:cloudfront::123456789012:distribution/E1EXAMPLE"}]}"#;
+
+    async fn client(handler: fn(&str) -> Response) -> Client {
+        let url = fake_aws::serve(move |req| {
+            assert!(
+                req.header("x-amz-target")
+                    .is_some_and(|t| t.starts_with("AWSShield_20160616.")),
+                "{:?}",
+                req.headers
+            );
+            handler(req.target())
+        })
+        .await;
+        Client::new(&fake_aws::sdk_config(&url, "us-east-1"))
+    }
+
+    fn documented(op: &str) -> Response {
+        match op {
+            "DescribeSubscription" => Response::json(SUBSCRIPTION),
+            "DescribeDRTAccess" => Response::json(DRT_ACCESS),
+            "DescribeEmergencyContactSettings" => Response::json(CONTACTS),
+            "ListProtections" => Response::json(PROTECTIONS),
+            _ => Response::json_error(400, "InvalidOperationException", op),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_subscription_is_read_with_its_renewal_engagement_and_dates() {
+        let shield = client(documented).await;
+        let head = subscription(&shield).await.unwrap();
+        assert_eq!(
+            head.arn.as_deref(),
+            Some("arn:aws:shield::123456789012:subscription/1a2b-3c4d-5e6f")
+        );
+        assert_eq!(head.auto_renew.as_deref(), Some("DISABLED"));
+        assert_eq!(head.proactive_engagement.as_deref(), Some("ENABLED"));
+        assert_eq!(
+            head.end_time.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-01-01T00:00:00+00:00")
+        );
+    }
+
+    #[tokio::test]
+    async fn srt_access_emergency_contacts_and_protections_are_read() {
+        let shield = client(documented).await;
+        let access = drt_access(&shield).await.unwrap();
+        assert_eq!(
+            access.role_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:role/AWSSRTAccess")
+        );
+        assert_eq!(access.log_buckets, vec!["alb-access-logs-123456789012"]);
+        let contacts = emergency_contacts(&shield).await.unwrap();
+        assert_eq!(contacts.len(), 1);
+        assert_eq!(contacts[0].email, "oncall@example.com");
+        assert_eq!(contacts[0].phone.as_deref(), Some("+15555550100"));
+        let protected = protections(&shield).await.unwrap();
+        assert_eq!(protected.len(), 1);
+        assert_eq!(
+            protected[0].resource_arn.as_deref(),
+            Some("arn:aws:cloudfront::123456789012:distribution/E1EXAMPLE")
+        );
+    }
+
+    #[tokio::test]
+    async fn no_srt_role_and_no_contacts_are_read_as_absent() {
+        let shield = client(|op| match op {
+            "DescribeDRTAccess" => Response::json("{}"),
+            _ => Response::json(r#"{"EmergencyContactList": []}"#),
+        })
+        .await;
+        assert_eq!(drt_access(&shield).await.unwrap(), DrtAccess::default());
+        assert!(emergency_contacts(&shield).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn not_subscribed_and_denied_keep_their_aws_codes() {
+        let shield = client(|op| match op {
+            "DescribeSubscription" => Response::json_error(
+                400,
+                "ResourceNotFoundException",
+                "The subscription does not exist.",
+            ),
+            _ => Response::json_error(400, "AccessDeniedException", "not authorized"),
+        })
+        .await;
+        let err = subscription(&shield).await.map(|_| ()).unwrap_err();
+        assert_eq!(
+            super::super::fetch_error(&err).code,
+            "ResourceNotFoundException"
+        );
+        let err = drt_access(&shield).await.unwrap_err();
+        let err: FetchError = super::super::fetch_error(&err);
+        assert_eq!(err.code, "AccessDeniedException");
+    }
+}

@@ -332,3 +332,58 @@ fn walk(s: &Statement, kinds: &mut Vec<String>, groups: &mut Vec<ManagedRuleGrou
         walk(n, kinds, groups);
     }
 }
+
+#[cfg(test)]
+mod associated_resources_tests_without_moto_from_aws_documented_responses {
+    //! moto serves no `ListResourcesForWebACL`; this body follows the WAFV2 API reference
+    //! (JSON 1.1, `X-Amz-Target: AWSWAF_20190729.ListResourcesForWebACL`).
+    use super::*;
+    use crate::testing::fake_aws::{self, Response};
+
+    #[tokio::test]
+    async fn api_gateway_stages_and_load_balancers_are_both_listed() {
+        let url = fake_aws::serve(|req| {
+            assert_eq!(req.target(), "ListResourcesForWebACL");
+            let body: serde_json::Value = serde_json::from_str(&req.body).unwrap();
+            match body["ResourceType"].as_str() {
+                Some("API_GATEWAY") => Response::json(
+                    r#"{"ResourceArns": ["arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/prod"]}"#,
+                ),
+                Some("APPLICATION_LOAD_BALANCER") => Response::json(
+                    r#"{"ResourceArns": ["arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188"]}"#,
+                ),
+                other => Response::json_error(400, "WAFInvalidParameterException", &format!("{other:?}")),
+            }
+        })
+        .await;
+        let waf = Client::new(&fake_aws::sdk_config(&url, "us-east-1"));
+        let arns = associated_resources(
+            &waf,
+            "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/app/a1b2c3d4",
+        )
+        .await
+        .unwrap();
+        assert_eq!(arns.len(), 2, "{arns:?}");
+        assert!(arns[0].contains(":apigateway:"));
+        assert!(arns[1].contains("loadbalancer/app/web"));
+    }
+
+    #[tokio::test]
+    async fn a_denied_listing_keeps_its_aws_code() {
+        let url = fake_aws::serve(|_| {
+            Response::json_error(400, "WAFInvalidOperationException", "not allowed")
+        })
+        .await;
+        let waf = Client::new(&fake_aws::sdk_config(&url, "us-east-1"));
+        let err = associated_resources(
+            &waf,
+            "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/app/x",
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            super::super::fetch_error(&err).code,
+            "WAFInvalidOperationException"
+        );
+    }
+}

@@ -138,21 +138,21 @@ async fn web_acls_are_judged_on_rules_common_attacks_logging_and_metrics() {
 
     let inv = scan(&acct, &[Service::Wafv2], &["us-east-1"]).await;
 
-    assert_eq!(status(&inv, "waf_web_acl_has_rules", &&empty), Status::Fail);
+    assert_eq!(status(&inv, "waf_web_acl_has_rules", &empty), Status::Fail);
     assert_eq!(
-        status(&inv, "waf_web_acl_has_rules", &&guarded),
+        status(&inv, "waf_web_acl_has_rules", &guarded),
         Status::Pass
     );
     let common = "waf_web_acl_blocks_common_attacks";
-    assert_eq!(status(&inv, common, &&guarded), Status::Pass);
+    assert_eq!(status(&inv, common, &guarded), Status::Pass);
     // A blocking SqliMatch rule and no cross-site scripting rule.
-    assert_eq!(status(&inv, common, &&partial), Status::Fail);
+    assert_eq!(status(&inv, common, &partial), Status::Fail);
     let logging = "waf_web_acl_logging_enabled";
-    assert_eq!(status(&inv, logging, &&guarded), Status::Pass);
-    assert_eq!(status(&inv, logging, &&empty), Status::Fail);
+    assert_eq!(status(&inv, logging, &guarded), Status::Pass);
+    assert_eq!(status(&inv, logging, &empty), Status::Fail);
     let metrics = "waf_rules_have_cloudwatch_metrics";
-    assert_eq!(status(&inv, metrics, &&guarded), Status::Pass);
-    assert_eq!(status(&inv, metrics, &&partial), Status::Fail);
+    assert_eq!(status(&inv, metrics, &guarded), Status::Pass);
+    assert_eq!(status(&inv, metrics, &partial), Status::Fail);
 
     // moto lacks ListResourcesForWebACL: recorded as a collection error, kept as evidence.
     assert!(inv.errors.iter().any(|e| e.api == "ListResourcesForWebACL"));
