@@ -248,7 +248,7 @@ fn rules_have_metrics(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
             (
                 without.is_empty(),
                 msg,
-                json!({"rules_without_metrics": rule_names(&without)}),
+                json!({"rules_without_metrics": rule_names(&without), "web_acl_metrics": d.cloudwatch_metrics}),
             )
         })
     })
