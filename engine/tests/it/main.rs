@@ -17,7 +17,9 @@ mod iam;
 mod kms;
 mod s3;
 mod scan;
+mod shield;
 mod sns;
+mod wafv2;
 
 use rampart_engine::checks::{self, Finding, Status};
 use rampart_engine::collect::{self, NoProgress, ScanOptions};
