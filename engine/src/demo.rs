@@ -61,6 +61,8 @@ enum Problem {
     ApiWithoutWaf,
     /// A REST API resource policy granting `*` without a condition.
     PublicApiPolicy,
+    /// The web ACL logs nothing and counts SQL injection instead of blocking it.
+    WafWithoutLoggingOrBlocking,
 }
 
 use Problem::*;
@@ -119,6 +121,7 @@ pub fn organisation() -> Vec<DemoAccount> {
                 MissingAlarms,
                 ConfigMissingInRegion,
                 ApiStageWithoutLogging,
+                WafWithoutLoggingOrBlocking,
             ],
             fixed: &[SingleRegionTrail],
         },
@@ -177,9 +180,8 @@ impl DemoAccount {
         let at = now - Duration::days(7 * scans_ago as i64);
         b.inventory().collected_at = at;
         rebase_dates(&mut b, at);
-        if self.environment != "management" && self.environment != "security" {
-            add_apis(&mut b, self.id, self.regions, at);
-        }
+        let workload = self.environment != "management" && self.environment != "security";
+        add_edge_services(&mut b, self, workload, at);
         let still_broken = self.fixed.len().min(scans_ago);
         for p in self.problems.iter().chain(&self.fixed[..still_broken]) {
             apply(&mut b, *p, at);
@@ -216,7 +218,47 @@ fn rebase_dates(b: &mut InventoryBuilder, at: DateTime<Utc>) {
     }
 }
 
-/// Workload accounts serve APIs from their first region; the other regions have none.
+/// API Gateway, WAF and Shield. Workload accounts serve APIs from their first region behind
+/// a web ACL; the other regions have none. Production subscribes to Shield Advanced.
+fn add_edge_services(
+    b: &mut InventoryBuilder,
+    account: &DemoAccount,
+    workload: bool,
+    at: DateTime<Utc>,
+) {
+    use crate::inventory::{ShieldInventory, WafInventory};
+    use crate::testing::waf;
+    let regions: Vec<crate::types::Region> = account
+        .regions
+        .iter()
+        .filter_map(|r| crate::types::Region::parse(r).ok())
+        .collect();
+    b.inventory().wafv2 = Some(WafInventory {
+        regional: regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let acls = if workload && i == 0 {
+                    vec![waf::api_web_acl(account.id, r.as_str())]
+                } else {
+                    vec![]
+                };
+                (r.clone(), Ok(acls))
+            })
+            .collect(),
+        cloudfront: Ok(vec![]),
+    });
+    b.inventory().shield = Some(ShieldInventory {
+        subscription: Ok(
+            (account.environment == "production").then(|| waf::subscription(account.id, at))
+        ),
+    });
+    if workload {
+        add_apis(b, account.id, account.regions, at);
+    }
+}
+
+/// APIs in the first region; the other regions have none.
 fn add_apis(b: &mut InventoryBuilder, account: &str, regions: &[&str], at: DateTime<Utc>) {
     use crate::testing::apigateway;
     let shift = at - crate::testing::now();
@@ -517,6 +559,23 @@ fn apply(b: &mut InventoryBuilder, p: Problem, at: DateTime<Utc>) {
                 }
             }
         }
+        WafWithoutLoggingOrBlocking => {
+            let home = b.home();
+            let acls = b
+                .inventory()
+                .wafv2
+                .as_mut()
+                .and_then(|w| w.regional.get_mut(&home))
+                .and_then(|r| r.as_mut().ok());
+            for acl in acls.into_iter().flatten() {
+                acl.logging = Ok(None);
+                if let Ok(d) = &mut acl.detail {
+                    for r in d.rules.iter_mut().filter(|r| r.name == "sqli") {
+                        r.override_action = Some("Count".into());
+                    }
+                }
+            }
+        }
         ShortLogRetention => {
             let home = b.home();
             if let Ok(l) = b.logs(home.as_str()) {
@@ -582,6 +641,17 @@ mod tests {
         assert!(fails("acme-sandbox", "apigateway_rest_api_policy_not_public") > 0);
         assert!(fails("acme-development", "apigateway_v2_route_authorized") > 0);
         assert!(fails("acme-staging", "apigateway_stage_execution_logging") > 0);
+        assert!(fails("acme-staging", "waf_web_acl_logging_enabled") > 0);
+        assert!(fails("acme-staging", "waf_web_acl_blocks_common_attacks") > 0);
+        assert_eq!(
+            fails("acme-production", "waf_web_acl_blocks_common_attacks"),
+            0
+        );
+        assert_eq!(
+            fails("acme-production", "shield_advanced_proactive_engagement"),
+            0
+        );
+        assert!(fails("acme-sandbox", "shield_advanced_subscribed") > 0);
         assert_eq!(fails("acme-production", "apigateway_rest_stage_waf"), 0);
         let management = org.iter().find(|a| a.name == "acme-management").unwrap();
         assert!(management.inventory(now(), 0).apigateway.is_none());

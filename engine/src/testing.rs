@@ -9,6 +9,7 @@ pub mod apigateway;
 pub mod fake_aws;
 #[cfg(feature = "test-util")]
 pub mod moto;
+pub mod waf;
 
 use crate::checks::monitoring_spec;
 use crate::inventory::*;
