@@ -170,6 +170,21 @@ async fn rest_stages_pass_and_fail_logging_tracing_waf_usage_plan_and_authorizat
         .send()
         .await
         .unwrap();
+    gw.create_domain_name()
+        .domain_name("api.example.com")
+        .regional_certificate_arn(format!(
+            "arn:aws:acm:{REGION}:{}:certificate/0001",
+            acct.account_id
+        ))
+        .endpoint_configuration(
+            EndpointConfiguration::builder()
+                .types(EndpointType::Regional)
+                .build(),
+        )
+        .security_policy(SecurityPolicy::Tls12)
+        .send()
+        .await
+        .unwrap();
 
     let inv = scan(&acct, &[Service::ApiGateway], &[REGION]).await;
     let good_stage = format!("/restapis/{good}/stages/prod");
@@ -219,6 +234,14 @@ async fn rest_stages_pass_and_fail_logging_tracing_waf_usage_plan_and_authorizat
             "/domainnames/legacy.example.com"
         ),
         Status::Fail
+    );
+    assert_eq!(
+        status(
+            &inv,
+            "apigateway_domain_tls12",
+            "/domainnames/api.example.com"
+        ),
+        Status::Pass
     );
 }
 
@@ -310,6 +333,12 @@ async fn http_api_routes_without_authorization_and_stages_without_access_logs_fa
                     acct.account_id
                 ))
                 .format("$context.requestId")
+                .build(),
+        )
+        .default_route_settings(
+            aws_sdk_apigatewayv2::types::RouteSettings::builder()
+                .throttling_burst_limit(100)
+                .throttling_rate_limit(50.0)
                 .build(),
         )
         .send()
