@@ -12,6 +12,7 @@
 mod cloudtrail;
 mod cloudwatch;
 mod config;
+mod glacier;
 mod iam;
 mod kms;
 mod s3;
