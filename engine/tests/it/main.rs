@@ -11,6 +11,7 @@
 
 mod cloudtrail;
 mod cloudwatch;
+mod cognito;
 mod config;
 mod glacier;
 mod iam;
