@@ -301,3 +301,222 @@ fn nfs_kms_flag(i: &aws_sdk_storagegateway::types::NfsFileShareInfo) -> bool {
 fn smb_kms_flag(i: &aws_sdk_storagegateway::types::SmbFileShareInfo) -> bool {
     i.kms_encrypted()
 }
+
+#[cfg(test)]
+mod tests_without_moto_from_aws_documented_responses {
+    //! Moto does not serve Storage Gateway: every call is answered here with bodies shaped
+    //! as the Storage Gateway API reference documents them (JSON 1.1, `X-Amz-Target`).
+    use crate::checks::{Status, evaluate_checks, find};
+    use crate::inventory::{Inventory, Service};
+    use crate::testing::fake_aws::{self, Request, Response};
+    use crate::testing::{CALLER_IDENTITY, now, scan_fake};
+
+    const FILE_GW: &str = "arn:aws:storagegateway:us-east-1:123456789012:gateway/sgw-12A3456B";
+    const VOL_GW: &str = "arn:aws:storagegateway:us-east-1:123456789012:gateway/sgw-AABB1122";
+    const NFS: &str = "arn:aws:storagegateway:us-east-1:123456789012:share/share-XXXXXXX1";
+    const SMB: &str = "arn:aws:storagegateway:us-east-1:123456789012:share/share-XXXXXXX2";
+    const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    fn answer(req: &Request) -> Response {
+        if req.body.contains("Action=GetCallerIdentity") {
+            return Response::xml(CALLER_IDENTITY);
+        }
+        let for_file_gw = req.body.contains("sgw-12A3456B");
+        let body = match req.target() {
+            "ListGateways" => format!(
+                r#"{{"Gateways": [
+                    {{"GatewayARN": "{FILE_GW}", "GatewayId": "sgw-12A3456B", "GatewayName": "files", "GatewayOperationalState": "ACTIVE", "GatewayType": "FILE_S3", "HostEnvironment": "VMWARE", "SoftwareVersion": "1.0.0"}},
+                    {{"GatewayARN": "{VOL_GW}", "GatewayId": "sgw-AABB1122", "GatewayName": "volumes", "GatewayOperationalState": "ACTIVE", "GatewayType": "STORED", "HostEnvironment": "EC2", "SoftwareVersion": "2.5.1"}}]}}"#
+            ),
+            "DescribeGatewayInformation" if for_file_gw => format!(
+                r#"{{"GatewayARN": "{FILE_GW}", "GatewayId": "sgw-12A3456B", "GatewayName": "files", "GatewayNetworkInterfaces": [{{"Ipv4Address": "10.35.69.216"}}], "GatewayState": "STATE_RUNNING", "GatewayTimezone": "GMT-8:00", "GatewayType": "FILE_S3", "LastSoftwareUpdate": "2024-01-02T16:00:00", "SoftwareUpdatesEndDate": "2025-06-30", "SoftwareVersion": "1.0.0"}}"#
+            ),
+            "DescribeGatewayInformation" => format!(
+                r#"{{"GatewayARN": "{VOL_GW}", "GatewayId": "sgw-AABB1122", "GatewayNetworkInterfaces": [{{"Ipv4Address": "10.35.69.217"}}], "GatewayState": "STATE_RUNNING", "GatewayTimezone": "GMT-8:00", "GatewayType": "STORED", "LastSoftwareUpdate": "2026-01-02T16:00:00", "NextUpdateAvailabilityDate": "2026-02-02T16:00:00", "SoftwareVersion": "2.5.1"}}"#
+            ),
+            "ListFileShares" => format!(
+                r#"{{"FileShareInfoList": [
+                    {{"FileShareType": "NFS", "FileShareARN": "{NFS}", "FileShareId": "share-XXXXXXX1", "FileShareStatus": "AVAILABLE", "GatewayARN": "{FILE_GW}"}},
+                    {{"FileShareType": "SMB", "FileShareARN": "{SMB}", "FileShareId": "share-XXXXXXX2", "FileShareStatus": "AVAILABLE", "GatewayARN": "{FILE_GW}"}}]}}"#
+            ),
+            "DescribeNFSFileShares" => format!(
+                r#"{{"NFSFileShareInfoList": [{{"NFSFileShareDefaults": {{"FileMode": "0666", "DirectoryMode": "0777", "GroupId": 65534, "OwnerId": 65534}},
+                    "FileShareARN": "{NFS}", "FileShareId": "share-XXXXXXX1", "FileShareStatus": "AVAILABLE", "GatewayARN": "{FILE_GW}",
+                    "EncryptionType": "SseS3", "KMSEncrypted": false, "Path": "/my-bucket", "Role": "arn:aws:iam::123456789012:role/sgw",
+                    "LocationARN": "arn:aws:s3:::my-bucket", "DefaultStorageClass": "S3_STANDARD", "ObjectACL": "bucket-owner-full-control",
+                    "ClientList": ["0.0.0.0/0"], "Squash": "NoSquash", "ReadOnly": false, "GuessMIMETypeEnabled": true, "RequesterPays": false, "Tags": []}}]}}"#
+            ),
+            "DescribeSMBFileShares" => format!(
+                r#"{{"SMBFileShareInfoList": [{{"FileShareARN": "{SMB}", "FileShareId": "share-XXXXXXX2", "FileShareStatus": "AVAILABLE", "GatewayARN": "{FILE_GW}",
+                    "EncryptionType": "SseKms", "KMSEncrypted": true, "KMSKey": "{KEY}", "Path": "/my-bucket", "Role": "arn:aws:iam::123456789012:role/sgw",
+                    "LocationARN": "arn:aws:s3:::my-bucket", "DefaultStorageClass": "S3_STANDARD", "ObjectACL": "bucket-owner-full-control", "ReadOnly": false,
+                    "Authentication": "ActiveDirectory", "Tags": []}}]}}"#
+            ),
+            "DescribeSMBSettings" if for_file_gw => format!(
+                r#"{{"GatewayARN": "{FILE_GW}", "DomainName": "corp.example.com", "ActiveDirectoryStatus": "JOINED", "SMBGuestPasswordSet": false, "SMBSecurityStrategy": "ClientSpecified", "FileSharesVisible": true}}"#
+            ),
+            "ListVolumes" if for_file_gw => {
+                format!(r#"{{"GatewayARN": "{FILE_GW}", "VolumeInfos": []}}"#)
+            }
+            "ListVolumes" => format!(
+                r#"{{"GatewayARN": "{VOL_GW}", "VolumeInfos": [{{"VolumeARN": "{VOL_GW}/volume/vol-1122AABB", "VolumeId": "vol-1122AABB", "GatewayARN": "{VOL_GW}", "GatewayId": "sgw-AABB1122", "VolumeType": "STORED", "VolumeSizeInBytes": 107374182400, "VolumeAttachmentStatus": "ATTACHED"}}]}}"#
+            ),
+            "DescribeStorediSCSIVolumes" => format!(
+                r#"{{"StorediSCSIVolumes": [{{"VolumeARN": "{VOL_GW}/volume/vol-1122AABB", "VolumeId": "vol-1122AABB", "VolumeType": "STORED iSCSI", "VolumeStatus": "AVAILABLE", "VolumeSizeInBytes": 107374182400, "VolumeProgress": 100, "VolumeDiskId": "pci-0000:03:00.0-scsi-0:0:0:0", "PreservedExistingData": false, "VolumeiSCSIAttributes": {{"TargetARN": "{VOL_GW}/target/iqn.1997-05.com.amazon:myvolume", "NetworkInterfaceId": "10.243.43.207", "NetworkInterfacePort": 3260, "LunNumber": 0, "ChapEnabled": true}}}}]}}"#
+            ),
+            other => {
+                return Response::json_error(
+                    400,
+                    "InvalidGatewayRequestException",
+                    &format!("unexpected {other}"),
+                );
+            }
+        };
+        Response::json(body)
+    }
+
+    fn status(inv: &Inventory, check: &str, suffix: &str) -> Status {
+        let f = evaluate_checks(&[find(check).unwrap()], inv, now());
+        let found: Vec<_> = f
+            .iter()
+            .filter(|f| f.resource_arn.ends_with(suffix))
+            .collect();
+        assert_eq!(found.len(), 1, "{check} {suffix}: {f:#?}");
+        found[0].status
+    }
+
+    #[tokio::test]
+    async fn gateways_shares_and_volumes_are_read_and_judged() {
+        let url = fake_aws::serve(answer).await;
+        let inv = scan_fake(&url, &[Service::StorageGateway], "us-east-1")
+            .await
+            .unwrap();
+        assert!(inv.errors.is_empty(), "{:#?}", inv.errors);
+        assert_eq!(
+            status(
+                &inv,
+                "storagegateway_file_share_kms_encrypted",
+                "share-XXXXXXX1"
+            ),
+            Status::Fail
+        );
+        assert_eq!(
+            status(
+                &inv,
+                "storagegateway_file_share_kms_encrypted",
+                "share-XXXXXXX2"
+            ),
+            Status::Pass
+        );
+        assert_eq!(
+            status(
+                &inv,
+                "storagegateway_nfs_share_not_open_to_all",
+                "share-XXXXXXX1"
+            ),
+            Status::Fail
+        );
+        assert_eq!(
+            status(
+                &inv,
+                "storagegateway_smb_encryption_required",
+                "sgw-12A3456B"
+            ),
+            Status::Fail
+        );
+        assert_eq!(
+            status(&inv, "storagegateway_volume_kms_encrypted", "vol-1122AABB"),
+            Status::Fail
+        );
+        assert_eq!(
+            status(
+                &inv,
+                "storagegateway_gateway_software_supported",
+                "sgw-12A3456B"
+            ),
+            Status::Fail
+        );
+        assert_eq!(
+            status(
+                &inv,
+                "storagegateway_gateway_software_supported",
+                "sgw-AABB1122"
+            ),
+            Status::Pass
+        );
+        assert_eq!(
+            status(
+                &inv,
+                "storagegateway_gateway_software_up_to_date",
+                "sgw-AABB1122"
+            ),
+            Status::Fail
+        );
+        assert_eq!(
+            status(
+                &inv,
+                "storagegateway_gateway_software_up_to_date",
+                "sgw-12A3456B"
+            ),
+            Status::Pass
+        );
+        // Only the gateway with SMB shares was asked for its SMB settings.
+        let f = evaluate_checks(
+            &[find("storagegateway_smb_encryption_required").unwrap()],
+            &inv,
+            now(),
+        );
+        assert_eq!(f.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_region_where_the_service_answers_with_an_error_is_an_error_not_an_empty_region() {
+        let url = fake_aws::serve(|req| {
+            if req.body.contains("Action=GetCallerIdentity") {
+                Response::xml(CALLER_IDENTITY)
+            } else {
+                Response::json_error(
+                    400,
+                    "UnrecognizedClientException",
+                    "The security token included in the request is invalid.",
+                )
+            }
+        })
+        .await;
+        let inv = scan_fake(&url, &[Service::StorageGateway], "us-east-1")
+            .await
+            .unwrap();
+        assert_eq!(inv.errors.len(), 1, "{:#?}", inv.errors);
+        assert_eq!(inv.errors[0].api, "ListGateways");
+        for check in [
+            "storagegateway_file_share_kms_encrypted",
+            "storagegateway_gateway_software_supported",
+        ] {
+            let f = evaluate_checks(&[find(check).unwrap()], &inv, now());
+            assert_eq!(f.len(), 1);
+            assert_eq!(f[0].status, Status::Error);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_share_whose_description_fails_is_an_error_and_the_others_are_still_judged() {
+        let url = fake_aws::serve(|req| {
+            if req.target() == "DescribeNFSFileShares" {
+                Response::json_error(
+                    400,
+                    "InvalidGatewayRequestException",
+                    "The specified file share was not found.",
+                )
+            } else {
+                answer(req)
+            }
+        })
+        .await;
+        let inv = scan_fake(&url, &[Service::StorageGateway], "us-east-1")
+            .await
+            .unwrap();
+        let check = "storagegateway_file_share_kms_encrypted";
+        assert_eq!(status(&inv, check, "share-XXXXXXX1"), Status::Error);
+        assert_eq!(status(&inv, check, "share-XXXXXXX2"), Status::Pass);
+    }
+}
