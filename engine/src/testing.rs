@@ -573,3 +573,32 @@ pub fn access_denied() -> FetchError {
         "User is not authorized to perform this action",
     )
 }
+
+/// `sts:GetCallerIdentity` as AWS documents it, for the account [`ACCOUNT`]: the first call
+/// of every scan, which a fake server must answer (its body carries
+/// `Action=GetCallerIdentity`).
+#[cfg(test)]
+pub(crate) const CALLER_IDENTITY: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/Alice</Arn><UserId>AKIAI44QH8DHBEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+
+/// Scans `services` in `region` through the collectors against the fake AWS server at
+/// `url` (for services moto does not serve).
+#[cfg(test)]
+pub(crate) async fn scan_fake(
+    url: &str,
+    services: &[Service],
+    region: &str,
+) -> Result<Inventory, crate::collect::ScanError> {
+    let opts = crate::collect::ScanOptions {
+        regions: Some(vec![self::region(region)]),
+        services: services.iter().copied().collect(),
+        concurrency: 4,
+        last_accessed: false,
+    };
+    crate::collect::scan(
+        &fake_aws::sdk_config(url, region),
+        &opts,
+        std::sync::Arc::new(crate::collect::NoProgress),
+    )
+    .await
+    .map(|r| r.inventory)
+}

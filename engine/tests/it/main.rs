@@ -12,7 +12,9 @@
 mod apigateway;
 mod cloudtrail;
 mod cloudwatch;
+mod cognito;
 mod config;
+mod glacier;
 mod iam;
 mod kms;
 mod s3;
