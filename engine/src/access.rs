@@ -178,7 +178,15 @@ pub fn model(inv: &Inventory) -> Model {
         .filter_map(|r| r.as_ref().ok())
         .flat_map(|r| &r.rest_apis)
         .map(|x| (ResourceKind::ApiGateway, &x.arn, &x.policy));
-    for (kind, arn, doc) in buckets.chain(keys).chain(topics).chain(apis) {
+    let vaults = inv
+        .glacier
+        .iter()
+        .flat_map(|k| k.values())
+        .filter_map(|r| r.as_ref().ok())
+        .flat_map(|r| &r.vaults)
+        .map(|x| (ResourceKind::GlacierVault, &x.arn, &x.policy));
+    let resources = buckets.chain(keys).chain(topics).chain(apis).chain(vaults);
+    for (kind, arn, doc) in resources {
         if let Ok(Some(doc)) = doc
             && let Some(policy) = b.parse(arn, doc)
         {

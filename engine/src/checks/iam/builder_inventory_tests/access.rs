@@ -451,8 +451,29 @@ fn resource_policies_naming_other_accounts_or_unconditioned_services_fail() {
         .into_iter()
         .collect(),
     );
+    let vault_arn = format!("arn:aws:glacier:us-east-1:{ACCOUNT}:vaults/archive");
+    b.inventory().glacier = Some(
+        [(
+            b.home(),
+            Ok(crate::inventory::GlacierRegion {
+                vaults: vec![crate::inventory::Vault {
+                    arn: vault_arn.clone(),
+                    name: "archive".into(),
+                    policy: Ok(Some(json!({"Version": "2012-10-17", "Statement": [{"Sid": "Auditor", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444433332222:role/auditor"}, "Action": "glacier:InitiateJob", "Resource": vault_arn}]}))),
+                    lock: Ok(None),
+                    notifications: Ok(None),
+                }],
+            }),
+        )]
+        .into_iter()
+        .collect(),
+    );
     let inv = b.build();
     let id = "iam_resource_policies_not_shared_outside_account";
+    let vault = only(id, &inv, ":vaults/archive");
+    assert_eq!(vault.status, Status::Fail);
+    assert!(vault.message.contains("444433332222"), "{}", vault.message);
+    assert_eq!(vault.resource_type, "AwsGlacierVault");
     let api = only(id, &inv, "/restapis/a1b2c3d4e5");
     assert_eq!(api.status, Status::Fail);
     assert!(api.message.contains("999988887777"), "{}", api.message);
