@@ -80,10 +80,10 @@ pub(super) const CHECKS: &[Check] = &[
             "cognito_user_pool_password_policy_strong",
             "Cognito user pool password policies require 14 characters, all character classes and short-lived temporary passwords",
             Medium,
-            "Length is what resists guessing and cracking: 14 characters is the minimum CIS asks of IAM passwords (CIS AWS 1.8), used here so one account keeps one bar; Cognito's default is 8. Requiring upper and lower case, digits and symbols keeps users off the shortest dictionaries, and temporary passwords from invitations should expire within 7 days.",
+            "Length is what resists guessing and cracking: 14 characters is the minimum CIS asks of IAM passwords (CIS AWS 1.8), used here so one account keeps one bar; Cognito's default is 8. Requiring upper and lower case, digits and symbols keeps users off the shortest dictionaries, and temporary passwords from invitations should expire within 7 days. Maps to FSBP Cognito.3 with its minimum length parameter raised from 8 to 14.",
             "Cognito → User pools → the pool → Authentication → Sign-in → Password policy → Edit: Custom, minimum length 14, all four character requirements, temporary passwords expire in 7 days or fewer.",
             "aws cognito-idp update-user-pool --user-pool-id <pool-id> --policies 'PasswordPolicy={MinimumLength=14,RequireUppercase=true,RequireLowercase=true,RequireNumbers=true,RequireSymbols=true,TemporaryPasswordValidityDays=7}'  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
-            &[]
+            &[(AwsFsbp, &["Cognito.3"])]
         ),
         eval: password_policy,
     },
@@ -92,10 +92,10 @@ pub(super) const CHECKS: &[Check] = &[
             "cognito_user_pool_threat_protection_enforced",
             "Cognito user pools have threat protection enforced for standard authentication",
             Medium,
-            "Threat protection (advanced security) detects compromised credentials and risky sign-ins and, in `ENFORCED` (full function) mode, blocks them or asks for MFA. `AUDIT` only records metrics; off does nothing. It requires the Plus feature plan.",
+            "Threat protection (advanced security) detects compromised credentials and risky sign-ins and, in `ENFORCED` (full function) mode, blocks them or asks for MFA. `AUDIT` only records metrics; off does nothing. It requires the Plus feature plan. (Security Hub's Cognito.1 control checks the same, but it is not part of the FSBP standard.)",
             "Cognito → User pools → the pool → Threat protection → Activate, then set Enforcement mode for standard authentication to Full function.",
             "aws cognito-idp update-user-pool --user-pool-id <pool-id> --user-pool-add-ons AdvancedSecurityMode=ENFORCED  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
-            &[(AwsFsbp, &["Cognito.1"])]
+            &[]
         ),
         eval: threat_protection,
     },
