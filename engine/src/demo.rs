@@ -63,6 +63,13 @@ enum Problem {
     PublicApiPolicy,
     /// The web ACL logs nothing and counts SQL injection instead of blocking it.
     WafWithoutLoggingOrBlocking,
+    /// A customer user pool with optional SMS-only MFA, a weak password policy and an app
+    /// client allowing plain password sign-in.
+    WeakUserPool,
+    /// A Glacier vault shared with another account, without a lock.
+    SharedVault,
+    /// An NFS file share any address may mount, on a gateway past its software support.
+    OpenFileShare,
 }
 
 use Problem::*;
@@ -122,6 +129,7 @@ pub fn organisation() -> Vec<DemoAccount> {
                 ConfigMissingInRegion,
                 ApiStageWithoutLogging,
                 WafWithoutLoggingOrBlocking,
+                SharedVault,
             ],
             fixed: &[SingleRegionTrail],
         },
@@ -141,6 +149,7 @@ pub fn organisation() -> Vec<DemoAccount> {
                 KeyPendingDeletion,
                 NoSupportRole,
                 ApiWithoutAuthorization,
+                OpenFileShare,
             ],
             fixed: &[NoAccountPublicAccessBlock],
         },
@@ -166,6 +175,7 @@ pub fn organisation() -> Vec<DemoAccount> {
                 ConfigMissingInRegion,
                 PublicApiPolicy,
                 ApiWithoutWaf,
+                WeakUserPool,
             ],
             fixed: &[],
         },
@@ -256,6 +266,83 @@ fn add_edge_services(
     if workload {
         add_apis(b, account.id, account.regions, at);
     }
+    add_data_services(b, account, workload);
+}
+
+/// One region's data in the first region, an empty one elsewhere.
+fn first_region<T>(
+    regions: &[&str],
+    first: impl FnOnce(&str) -> T,
+    empty: impl Fn() -> T,
+) -> crate::inventory::Regional<T> {
+    let mut first = Some(first);
+    regions
+        .iter()
+        .filter_map(|r| {
+            let region = crate::types::Region::parse(r).ok()?;
+            let data = match first.take() {
+                Some(f) => f(r),
+                None => empty(),
+            };
+            Some((region, Ok(data)))
+        })
+        .collect()
+}
+
+/// Cognito user pools (workloads sign their customers in), Glacier archives (the security
+/// account keeps the audit archive, workloads their backups) and file gateways (production
+/// and development).
+fn add_data_services(b: &mut InventoryBuilder, account: &DemoAccount, workload: bool) {
+    use crate::inventory::{CognitoRegion, GlacierRegion, StorageGatewayRegion};
+    use crate::testing::workloads;
+    let id = account.id;
+    b.inventory().cognito = Some(first_region(
+        account.regions,
+        |r| CognitoRegion {
+            user_pools: if workload {
+                vec![workloads::user_pool(id, r, &format!("{r}_Customers"))]
+            } else {
+                vec![]
+            },
+        },
+        CognitoRegion::default,
+    ));
+    b.inventory().glacier = Some(first_region(
+        account.regions,
+        |r| GlacierRegion {
+            vaults: match account.environment {
+                "security" => vec![workloads::vault(id, r, "audit-archive")],
+                "production" | "staging" => vec![workloads::vault(id, r, "backups")],
+                _ => vec![],
+            },
+        },
+        || GlacierRegion { vaults: vec![] },
+    ));
+    let gateways = matches!(account.environment, "production" | "development");
+    b.inventory().storagegateway = Some(first_region(
+        account.regions,
+        |r| {
+            if gateways {
+                StorageGatewayRegion {
+                    gateways: vec![workloads::gateway(id, r, "gw")],
+                    file_shares: Ok(vec![
+                        workloads::share(id, r, "reports", "NFS"),
+                        workloads::share(id, r, "finance", "SMB"),
+                    ]),
+                }
+            } else {
+                StorageGatewayRegion::default()
+            }
+        },
+        StorageGatewayRegion::default,
+    ));
+}
+
+fn home_region_data<'a, T>(
+    data: Option<&'a mut crate::inventory::Regional<T>>,
+    home: &crate::types::Region,
+) -> Option<&'a mut T> {
+    data?.get_mut(home)?.as_mut().ok()
 }
 
 /// APIs in the first region; the other regions have none.
@@ -290,12 +377,7 @@ fn add_apis(b: &mut InventoryBuilder, account: &str, regions: &[&str], at: DateT
 /// The first region's API Gateway data, when the account has APIs.
 fn apis(b: &mut InventoryBuilder) -> Option<&mut crate::inventory::ApiGatewayRegion> {
     let home = b.home();
-    b.inventory()
-        .apigateway
-        .as_mut()?
-        .get_mut(&home)?
-        .as_mut()
-        .ok()
+    home_region_data(b.inventory().apigateway.as_mut(), &home)
 }
 
 fn add_role(
@@ -576,6 +658,65 @@ fn apply(b: &mut InventoryBuilder, p: Problem, at: DateTime<Utc>) {
                 }
             }
         }
+        WeakUserPool => {
+            let home = b.home();
+            if let Some(r) = home_region_data(b.inventory().cognito.as_mut(), &home) {
+                for pool in &mut r.user_pools {
+                    if let Ok(st) = &mut pool.settings {
+                        st.mfa_configuration = Some("OPTIONAL".into());
+                        st.advanced_security_mode = Some("AUDIT".into());
+                        st.allow_admin_create_user_only = Some(false);
+                        if let Some(p) = &mut st.password_policy {
+                            p.minimum_length = Some(8);
+                            p.require_symbols = Some(false);
+                        }
+                    }
+                    if let Ok(m) = &mut pool.mfa {
+                        m.mfa_configuration = Some("OPTIONAL".into());
+                        m.software_token_enabled = false;
+                        m.sms_enabled = true;
+                    }
+                    for c in pool.clients.iter_mut().flatten() {
+                        if let Ok(cs) = &mut c.settings {
+                            cs.explicit_auth_flows
+                                .push("ALLOW_USER_PASSWORD_AUTH".into());
+                            cs.prevent_user_existence_errors = Some("LEGACY".into());
+                        }
+                    }
+                }
+            }
+        }
+        SharedVault => {
+            let home = b.home();
+            if let Some(r) = home_region_data(b.inventory().glacier.as_mut(), &home) {
+                for v in &mut r.vaults {
+                    v.lock = Ok(None);
+                    v.policy = Ok(Some(json!({"Version": "2012-10-17", "Statement": [{
+                        "Sid": "BackupVendor", "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::777788889999:root"},
+                        "Action": ["glacier:InitiateJob", "glacier:GetJobOutput"],
+                        "Resource": v.arn}]})));
+                }
+            }
+        }
+        OpenFileShare => {
+            let home = b.home();
+            if let Some(r) = home_region_data(b.inventory().storagegateway.as_mut(), &home) {
+                for share in r.file_shares.iter_mut().flatten() {
+                    if let Ok(d) = &mut share.details
+                        && share.protocol == "NFS"
+                    {
+                        d.client_list = vec!["0.0.0.0/0".into()];
+                    }
+                }
+                for g in &mut r.gateways {
+                    if let Ok(info) = &mut g.info {
+                        info.software_updates_end_date =
+                            Some((at - Duration::days(40)).format("%Y-%m-%d").to_string());
+                    }
+                }
+            }
+        }
         ShortLogRetention => {
             let home = b.home();
             if let Ok(l) = b.logs(home.as_str()) {
@@ -652,6 +793,33 @@ mod tests {
             0
         );
         assert!(fails("acme-sandbox", "shield_advanced_subscribed") > 0);
+        assert!(fails("acme-sandbox", "cognito_client_no_user_password_auth") > 0);
+        assert!(fails("acme-sandbox", "cognito_user_pool_password_policy_strong") > 0);
+        assert_eq!(
+            fails("acme-production", "cognito_user_pool_mfa_required"),
+            0
+        );
+        assert!(fails("acme-staging", "glacier_vault_policy_no_cross_account") > 0);
+        assert_eq!(fails("acme-security", "glacier_vault_lock_locked"), 0);
+        assert!(
+            fails(
+                "acme-development",
+                "storagegateway_nfs_share_not_open_to_all"
+            ) > 0
+        );
+        assert!(
+            fails(
+                "acme-development",
+                "storagegateway_gateway_software_supported"
+            ) > 0
+        );
+        assert_eq!(
+            fails(
+                "acme-production",
+                "storagegateway_nfs_share_not_open_to_all"
+            ),
+            0
+        );
         assert_eq!(fails("acme-production", "apigateway_rest_stage_waf"), 0);
         let management = org.iter().find(|a| a.name == "acme-management").unwrap();
         assert!(management.inventory(now(), 0).apigateway.is_none());

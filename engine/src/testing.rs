@@ -10,6 +10,7 @@ pub mod fake_aws;
 #[cfg(feature = "test-util")]
 pub mod moto;
 pub mod waf;
+pub mod workloads;
 
 use crate::checks::monitoring_spec;
 use crate::inventory::*;

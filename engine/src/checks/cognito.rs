@@ -587,59 +587,12 @@ fn refresh_token_validity(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> 
 mod tests {
     use super::*;
     use crate::Status;
-    use crate::inventory::{CognitoRegion, UserPoolPasswordPolicy};
+    use crate::inventory::CognitoRegion;
     use crate::testing::{ACCOUNT, InventoryBuilder, access_denied, now};
 
     /// A pool that passes every check, with one client that does too.
     fn good_pool(id: &str) -> UserPool {
-        UserPool {
-            id: id.to_owned(),
-            name: id.to_owned(),
-            arn: format!("arn:aws:cognito-idp:us-east-1:{ACCOUNT}:userpool/{id}"),
-            settings: Ok(UserPoolSettings {
-                mfa_configuration: Some("ON".into()),
-                password_policy: Some(UserPoolPasswordPolicy {
-                    minimum_length: Some(14),
-                    require_uppercase: Some(true),
-                    require_lowercase: Some(true),
-                    require_numbers: Some(true),
-                    require_symbols: Some(true),
-                    temporary_password_validity_days: Some(7),
-                }),
-                advanced_security_mode: Some("ENFORCED".into()),
-                advanced_security_custom_auth_mode: None,
-                deletion_protection: Some("ACTIVE".into()),
-                allow_admin_create_user_only: Some(true),
-                auto_verified_attributes: vec!["email".into()],
-            }),
-            mfa: Ok(UserPoolMfaConfig {
-                mfa_configuration: Some("ON".into()),
-                software_token_enabled: true,
-                sms_enabled: false,
-                email_enabled: false,
-            }),
-            clients: Ok(vec![AppClient {
-                id: "client1".into(),
-                name: Some("web".into()),
-                settings: Ok(AppClientSettings {
-                    has_secret: false,
-                    explicit_auth_flows: vec![
-                        "ALLOW_USER_SRP_AUTH".into(),
-                        "ALLOW_REFRESH_TOKEN_AUTH".into(),
-                    ],
-                    allowed_oauth_flows: vec!["code".into()],
-                    callback_urls: vec![
-                        "https://app.example.com/cb".into(),
-                        "http://localhost:3000/cb".into(),
-                        "myapp://callback".into(),
-                    ],
-                    prevent_user_existence_errors: Some("ENABLED".into()),
-                    refresh_token_validity: Some(30),
-                    refresh_token_unit: Some("days".into()),
-                    ..Default::default()
-                }),
-            }]),
-        }
+        crate::testing::workloads::user_pool(ACCOUNT, "us-east-1", id)
     }
 
     fn inv(pools: Vec<UserPool>) -> Inventory {

@@ -355,49 +355,14 @@ fn software_up_to_date(inv: &Inventory, now: DateTime<Utc>) -> Vec<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{FileShareDetails, Volume};
     use crate::testing::{ACCOUNT, InventoryBuilder, access_denied, now};
 
-    fn gw_arn(id: &str) -> String {
-        format!("arn:aws:storagegateway:us-east-1:{ACCOUNT}:gateway/{id}")
-    }
-
     fn gateway(id: &str) -> Gateway {
-        Gateway {
-            arn: gw_arn(id),
-            name: Some(id.to_owned()),
-            gateway_type: Some("FILE_S3".into()),
-            info: Ok(GatewayInfo {
-                software_version: Some("2.5.1".into()),
-                software_updates_end_date: Some("2030-06-30".into()),
-                ..Default::default()
-            }),
-            smb_security_strategy: Ok(Some("MandatoryEncryption".into())),
-            volumes: Ok(vec![Volume {
-                arn: format!("{}/volume/vol-{id}", gw_arn(id)),
-                volume_type: Some("CACHED".into()),
-                kms_key: Ok(Some(format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k"))),
-            }]),
-        }
+        crate::testing::workloads::gateway(ACCOUNT, "us-east-1", id)
     }
 
     fn share(id: &str, protocol: &str) -> FileShare {
-        FileShare {
-            arn: format!("arn:aws:storagegateway:us-east-1:{ACCOUNT}:share/share-{id}"),
-            gateway_arn: Some(gw_arn("gw")),
-            protocol: protocol.to_owned(),
-            details: Ok(FileShareDetails {
-                encryption_type: Some("SseKms".into()),
-                kms_encrypted: true,
-                kms_key: Some(format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k")),
-                client_list: if protocol == "NFS" {
-                    vec!["10.0.0.0/16".into()]
-                } else {
-                    vec![]
-                },
-                squash: Some("RootSquash".into()),
-            }),
-        }
+        crate::testing::workloads::share(ACCOUNT, "us-east-1", id, protocol)
     }
 
     fn inv(gateways: Vec<Gateway>, file_shares: Vec<FileShare>) -> Inventory {
