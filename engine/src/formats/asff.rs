@@ -105,9 +105,15 @@ pub fn to_asff(f: &Finding, ctx: &Context<'_>) -> Value {
         }
     }
 
+    // Security Hub names an account resource `AWS::::Account:<id>`, not by an ARN.
+    let resource_id = if f.resource_type == "AwsAccount" {
+        format!("AWS::::Account:{account}")
+    } else {
+        f.resource_arn.clone()
+    };
     let mut resource = json!({
         "Type": f.resource_type,
-        "Id": f.resource_arn,
+        "Id": resource_id,
         "Partition": partition,
         "Region": region.unwrap_or(hub_region),
     });

@@ -204,6 +204,21 @@ fn asff_findings_map_status_severity_and_requirements() {
 }
 
 #[test]
+fn an_account_resource_has_security_hubs_account_id_in_asff() {
+    let f = Finding {
+        resource_type: "AwsAccount".into(),
+        resource_arn: "arn:aws:::123456789012".into(),
+        ..fail_finding()
+    };
+    let d = to_asff(&f, &ctx());
+    assert_eq!(d["Resources"][0]["Id"], "AWS::::Account:123456789012");
+    assert_eq!(
+        to_ocsf(&f, &ctx())["resources"][0]["uid"],
+        "arn:aws:::123456789012"
+    );
+}
+
+#[test]
 fn a_cis_control_becomes_a_related_requirement() {
     let f = corpus()
         .into_iter()
