@@ -7,6 +7,7 @@ pub mod collect;
 pub mod coverage;
 pub mod demo;
 pub mod filter_pattern;
+pub mod formats;
 pub mod inventory;
 pub mod policy;
 pub mod report;

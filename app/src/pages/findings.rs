@@ -34,6 +34,8 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
     let pairs = query_pairs(&q);
     let csv = link("/export/findings.csv", &pairs);
     let json = link("/export/findings.json", &pairs);
+    let ocsf = link("/export/findings.ocsf.json", &pairs);
+    let asff = link("/export/findings.asff.json", &pairs);
     let api = link("/api/findings", &pairs);
     let status_value = q.status.clone().unwrap_or_else(|| "FAIL".into());
     let selected_for = |name: &str| -> Option<String> {
@@ -104,6 +106,8 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
             <div class="actions">
                 <a class="button secondary" href=csv download="">"Export CSV"</a>
                 <a class="button secondary" href=json>"Export JSON"</a>
+                <a class="button secondary" href=ocsf title="OCSF 1.4.0 Detection Findings">"OCSF"</a>
+                <a class="button secondary" href=asff title="AWS Security Finding Format, for Security Hub">"ASFF"</a>
                 <a class="button secondary" href=api>"API"</a>
             </div>
         </div>

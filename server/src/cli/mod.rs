@@ -61,12 +61,18 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// A JSON array of OCSF 1.4.0 Detection Findings.
+    Ocsf,
+    /// A JSON array of AWS Security Finding Format findings, for Security Hub's
+    /// `BatchImportFindings` (at most 100 per call).
+    Asff,
 }
 
 /// Options shared by `scan` and `evaluate` for presenting results.
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// Output format. `json` follows the documented scan schema (docs/scan-schema.md).
+    /// Output format. `json` follows the documented scan schema (docs/scan-schema.md); `ocsf`
+    /// and `asff` are JSON arrays of OCSF Detection Findings and ASFF findings.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report to FILE instead of stdout.

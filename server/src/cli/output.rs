@@ -1,8 +1,10 @@
-//! Report writers: table, JSON (the documented schema) and CSV.
+//! Report writers: table, JSON (the documented schema), CSV, and the engine's finding formats
+//! (OCSF, ASFF).
 
 use super::Format;
 use anyhow::Context;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use rampart_engine::formats;
 use rampart_engine::report::ScanReport;
 use rampart_engine::{Finding, Severity, Status};
 use std::io::Write;
@@ -26,9 +28,24 @@ pub fn write_report(
             writeln!(out)?;
         }
         Format::Csv => write_csv(&report.findings, &mut out)?,
+        Format::Ocsf => write_formatted(report, formats::to_ocsf, &mut out)?,
+        Format::Asff => write_formatted(report, formats::to_asff, &mut out)?,
         Format::Table => write_table(report, &mut out)?,
     }
     out.flush()?;
+    Ok(())
+}
+
+/// The report's findings as a JSON array in one of the engine's formats.
+fn write_formatted(
+    report: &ScanReport,
+    format: fn(&Finding, &formats::Context<'_>) -> serde_json::Value,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let ctx = formats::Context::new(report.scanned_at, env!("CARGO_PKG_VERSION"));
+    let docs: Vec<serde_json::Value> = report.findings.iter().map(|f| format(f, &ctx)).collect();
+    serde_json::to_writer_pretty(&mut *out, &docs)?;
+    writeln!(out)?;
     Ok(())
 }
 

@@ -296,9 +296,20 @@ fn order_by(f: &FindingFilter) -> String {
 pub struct ExportRow {
     pub row: FindingRow,
     pub evidence: String,
+    /// When the scan that produced this result collected its inventory (RFC 3339).
+    pub collected_at: Option<String>,
+    /// When this finding (account + check + region + resource) was first and last seen.
+    pub first_seen_at: Option<String>,
+    pub last_seen_at: Option<String>,
 }
 
 impl ExportRow {
+    /// The finding as the engine's type, for the engine's formats; `None` when a stored value
+    /// no longer parses (a service or framework this version dropped).
+    pub fn to_finding(&self) -> Option<rampart_engine::Finding> {
+        serde_json::from_value(self.to_schema_json()).ok()
+    }
+
     /// The finding as the scan schema's finding object (docs/scan-schema.md).
     pub fn to_schema_json(&self) -> serde_json::Value {
         let evidence: serde_json::Value =
@@ -496,7 +507,10 @@ impl Store {
         use futures::TryStreamExt;
         let w = where_clause(f, Skip::None);
         let sql = format!(
-            "SELECT {ROW_COLUMNS}, f.evidence FROM findings f JOIN accounts a ON a.id = f.account_id WHERE {} ORDER BY {}",
+            "SELECT {ROW_COLUMNS}, f.evidence, COALESCE(xs.collected_at, xs.started_at) AS collected_at, xk.first_seen_at, xk.last_seen_at
+             FROM findings f JOIN accounts a ON a.id = f.account_id
+             LEFT JOIN scans xs ON xs.id = f.scan_id LEFT JOIN finding_keys xk ON xk.id = f.key_id
+             WHERE {} ORDER BY {}",
             w.sql,
             order_by(f)
         );
@@ -506,6 +520,9 @@ impl Store {
             let export = ExportRow {
                 row: finding_row(&row)?,
                 evidence: row.try_get("evidence")?,
+                collected_at: row.try_get("collected_at")?,
+                first_seen_at: row.try_get("first_seen_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
             };
             if tx.send(Ok(export)).await.is_err() {
                 break;

@@ -1,5 +1,6 @@
-//! Streamed exports of the findings of the current filter: CSV and JSON (the scan schema's
-//! finding objects). Rows flow from the database cursor through a small bounded channel into
+//! Streamed exports of the findings of the current filter: CSV, JSON (the scan schema's
+//! finding objects), and JSON arrays of OCSF Detection Findings or ASFF findings (for AWS
+//! Security Hub's `BatchImportFindings`). Rows flow from the database cursor through a small bounded channel into
 //! the response body, so memory stays flat whatever the size.
 
 use super::AppState;
@@ -9,7 +10,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use rampart_app::model::FindingQuery;
+use rampart_engine::formats::{self, Context};
 use tokio::sync::mpsc;
 
 /// Rows buffered between the database and the body.
@@ -45,19 +48,23 @@ fn spawn_rows(store: Store, filter: FindingFilter) -> mpsc::Receiver<Result<Expo
     rx
 }
 
+/// Appends one row to the body (`first`: no row was written before); returns whether it
+/// wrote anything.
+type Encode = fn(&mut Vec<u8>, &ExportRow, bool) -> bool;
+
 /// Turns rows into body chunks with `encode`; `head`/`tail` frame the document.
 fn body(
     rx: mpsc::Receiver<Result<ExportRow, String>>,
     head: Vec<u8>,
     tail: Vec<u8>,
-    encode: fn(&mut Vec<u8>, &ExportRow, bool),
+    encode: Encode,
 ) -> Body {
     struct St {
         rx: mpsc::Receiver<Result<ExportRow, String>>,
         head: Option<Vec<u8>>,
         tail: Option<Vec<u8>>,
         first: bool,
-        encode: fn(&mut Vec<u8>, &ExportRow, bool),
+        encode: Encode,
     }
     let st = St {
         rx,
@@ -71,8 +78,9 @@ fn body(
         while buf.len() < CHUNK {
             match st.rx.recv().await {
                 Some(Ok(row)) => {
-                    (st.encode)(&mut buf, &row, st.first);
-                    st.first = false;
+                    if (st.encode)(&mut buf, &row, st.first) {
+                        st.first = false;
+                    }
                 }
                 Some(Err(e)) => {
                     return Some((Err(std::io::Error::other(e)), st));
@@ -95,7 +103,7 @@ fn body(
     Body::from_stream(futures::StreamExt::fuse(stream))
 }
 
-fn csv_row(buf: &mut Vec<u8>, r: &ExportRow, _first: bool) {
+fn csv_row(buf: &mut Vec<u8>, r: &ExportRow, _first: bool) -> bool {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
@@ -119,14 +127,57 @@ fn csv_row(buf: &mut Vec<u8>, r: &ExportRow, _first: bool) {
     if let Ok(bytes) = w.into_inner() {
         buf.extend_from_slice(&bytes);
     }
+    true
 }
 
-fn json_row(buf: &mut Vec<u8>, r: &ExportRow, first: bool) {
+fn json_row(buf: &mut Vec<u8>, r: &ExportRow, first: bool) -> bool {
+    array_item(buf, &r.to_schema_json(), first)
+}
+
+fn array_item(buf: &mut Vec<u8>, doc: &serde_json::Value, first: bool) -> bool {
     if !first {
         buf.push(b',');
     }
     buf.push(b'\n');
-    let _ = serde_json::to_writer(&mut *buf, &r.to_schema_json());
+    let _ = serde_json::to_writer(&mut *buf, doc);
+    true
+}
+
+fn time(s: Option<&str>) -> Option<DateTime<Utc>> {
+    s.and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Encodes a row with one of the engine's formats; a row that no longer parses as a finding
+/// is logged and left out.
+fn formatted(
+    buf: &mut Vec<u8>,
+    r: &ExportRow,
+    first: bool,
+    format: fn(&rampart_engine::Finding, &Context<'_>) -> serde_json::Value,
+) -> bool {
+    let Some(finding) = r.to_finding() else {
+        tracing::warn!(
+            key_id = r.row.key_id,
+            "finding left out of the export: it no longer parses"
+        );
+        return false;
+    };
+    let scanned_at = time(r.collected_at.as_deref()).unwrap_or_else(Utc::now);
+    let ctx = Context {
+        first_seen: time(r.first_seen_at.as_deref()),
+        last_seen: time(r.last_seen_at.as_deref()),
+        ..Context::new(scanned_at, env!("CARGO_PKG_VERSION"))
+    };
+    array_item(buf, &format(&finding, &ctx), first)
+}
+
+fn ocsf_row(buf: &mut Vec<u8>, r: &ExportRow, first: bool) -> bool {
+    formatted(buf, r, first, formats::to_ocsf)
+}
+
+fn asff_row(buf: &mut Vec<u8>, r: &ExportRow, first: bool) -> bool {
+    formatted(buf, r, first, formats::to_asff)
 }
 
 fn filter_of(q: &FindingQuery) -> Result<FindingFilter, ApiError> {
@@ -183,4 +234,43 @@ pub async fn json(
         body(rx, head, b"\n]}\n".to_vec(), json_row),
     )
         .into_response())
+}
+
+/// A bare JSON array of findings in one of the engine's formats.
+fn array_export(
+    s: &AppState,
+    q: &FindingQuery,
+    ext: &str,
+    encode: Encode,
+) -> Result<Response, ApiError> {
+    let filter = filter_of(q)?;
+    let rx = spawn_rows(s.store().clone(), filter);
+    let name = format!(
+        "attachment; filename=\"rampart-findings-{}.{ext}.json\"",
+        stamp()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        body(rx, b"[".to_vec(), b"\n]\n".to_vec(), encode),
+    )
+        .into_response())
+}
+
+/// OCSF Detection Findings (`/export/findings.ocsf.json`).
+pub async fn ocsf(
+    State(s): State<AppState>,
+    Query(q): Query<FindingQuery>,
+) -> Result<Response, ApiError> {
+    array_export(&s, &q, "ocsf", ocsf_row)
+}
+
+/// ASFF findings (`/export/findings.asff.json`), ready for `BatchImportFindings`.
+pub async fn asff(
+    State(s): State<AppState>,
+    Query(q): Query<FindingQuery>,
+) -> Result<Response, ApiError> {
+    array_export(&s, &q, "asff", asff_row)
 }

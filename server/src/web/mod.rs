@@ -196,6 +196,8 @@ pub fn router(state: AppState) -> Router {
         .route("/compliance", get(pages::compliance))
         .route("/export/findings.csv", get(export::csv))
         .route("/export/findings.json", get(export::json))
+        .route("/export/findings.ocsf.json", get(export::ocsf))
+        .route("/export/findings.asff.json", get(export::asff))
         .route("/api/overview", get(api::overview))
         .route("/api/accounts", get(api::accounts))
         .route("/api/accounts/{id}", get(api::account))

@@ -547,6 +547,141 @@ async fn exports_stream_every_finding_of_the_filter_in_csv_and_json(db: Db) {
     }
 }
 
+/// Runs `scripts/validate_findings.py` (the engine's format tests' validator) over `body`.
+fn schema_problems(args: &[&str], body: &str) -> Vec<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let ensure = Command::new("bash")
+        .arg(root.join("scripts/ensure-format-validators"))
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap();
+    assert!(
+        ensure.status.success(),
+        "scripts/ensure-format-validators failed"
+    );
+    let python = String::from_utf8_lossy(&ensure.stdout).trim().to_owned();
+    let mut child = Command::new(python)
+        .arg(root.join("scripts/validate_findings.py"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let problems: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "validator failed: {problems:?}"
+    );
+    problems
+}
+
+async fn exports_stream_ocsf_and_asff_findings_that_match_their_schemas(db: Db) {
+    let app = app(db, 2).await;
+    let total = app
+        .json(&format!("/api/findings?account={PROD}&status=any"))
+        .await["total"]
+        .as_i64()
+        .unwrap();
+    let failed = app.json(&format!("/api/findings?account={PROD}")).await["total"]
+        .as_i64()
+        .unwrap();
+    assert!(total > failed && failed > 0, "{total} {failed}");
+
+    let r = app
+        .get(&format!(
+            "/export/findings.ocsf.json?account={PROD}&status=any"
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".ocsf.json")
+    );
+    let body = r.text().await.unwrap();
+    let ocsf: Vec<Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(ocsf.len() as i64, total);
+    let problems = schema_problems(
+        &[
+            "ocsf",
+            rampart_engine::formats::ocsf::OCSF_VERSION,
+            "detection_finding",
+            "cloud",
+        ],
+        &body,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        ocsf.iter()
+            .all(|d| d["class_uid"] == 2004 && d["cloud"]["account"]["uid"] == PROD)
+    );
+    let fails = ocsf.iter().filter(|d| d["status_code"] == "FAIL").count() as i64;
+    assert_eq!(fails, failed);
+    assert!(
+        ocsf.iter()
+            .any(|d| d["status_code"] == "PASS" && d["status"] == "Resolved")
+    );
+    // Known history: seen first in an older scan than the last.
+    assert!(
+        ocsf.iter()
+            .any(|d| d["finding_info"]["first_seen_time"].as_i64()
+                < d["finding_info"]["last_seen_time"].as_i64())
+    );
+    let uids: std::collections::BTreeSet<&str> = ocsf
+        .iter()
+        .map(|d| d["finding_info"]["uid"].as_str().unwrap())
+        .collect();
+    assert_eq!(uids.len(), ocsf.len(), "finding uids are unique");
+
+    // ASFF, default filter (failures only).
+    let body = app
+        .get(&format!("/export/findings.asff.json?account={PROD}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let asff: Vec<Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(asff.len() as i64, failed);
+    let problems = schema_problems(&["asff"], &body);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(asff.iter().all(|d| {
+        d["AwsAccountId"] == PROD
+            && d["Compliance"]["Status"] == "FAILED"
+            && d["Workflow"]["Status"] == "NEW"
+            && d["ProductArn"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!(":{PROD}:product/{PROD}/default"))
+    }));
+    assert!(asff.iter().any(|d| {
+        d["Compliance"]["RelatedRequirements"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    }));
+
+    // An empty selection is an empty array.
+    let none: Vec<Value> = app
+        .get("/export/findings.asff.json?account=000000000000")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
 async fn imports_become_scans_and_bad_files_change_nothing(db: Db) {
     let app = app(db, 0).await;
     let csrf = app.csrf().await;
@@ -980,6 +1115,7 @@ on_both_databases!(
     scan_history_lists_scans_and_diff_matches_the_two_scans,
     compliance_shows_each_control_per_account_consistently_with_findings,
     exports_stream_every_finding_of_the_filter_in_csv_and_json,
+    exports_stream_ocsf_and_asff_findings_that_match_their_schemas,
     imports_become_scans_and_bad_files_change_nothing,
     posts_need_the_csrf_token_and_the_same_origin,
     a_failed_write_leaves_the_previous_scan_intact,

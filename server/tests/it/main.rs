@@ -310,3 +310,46 @@ fn demo_in_the_terminal_shows_the_six_accounts_of_the_organisation_with_scores()
     }
     assert!(text.contains("Organisation score"), "{text}");
 }
+
+#[test]
+fn evaluate_prints_ocsf_and_asff_arrays_of_every_finding() {
+    let now = chrono::Utc::now();
+    let inventory = rampart_engine::demo::organisation()[2].inventory(now, 0);
+    let expected = rampart_engine::checks::evaluate(&inventory, now).len();
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("inv.json");
+    std::fs::write(&snap, inventory.to_json().unwrap()).unwrap();
+    let run = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args([
+                "evaluate",
+                "--snapshot",
+                snap.to_str().unwrap(),
+                "--format",
+                format,
+            ])
+            .env_clear()
+            .env("HOME", std::env::temp_dir())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let docs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(docs.len(), expected);
+        docs
+    };
+    let ocsf = run("ocsf");
+    assert!(ocsf.iter().all(|d| d["class_uid"] == 2004
+        && d["time"] == inventory.collected_at.timestamp_millis()
+        && d["cloud"]["account"]["uid"] == inventory.account_id.as_str()));
+    assert!(ocsf.iter().any(|d| d["status_code"] == "FAIL"));
+    let asff = run("asff");
+    assert!(asff.iter().all(|d| d["SchemaVersion"] == "2018-10-08"
+        && d["AwsAccountId"] == inventory.account_id.as_str()));
+    assert!(asff.iter().any(|d| d["Compliance"]["Status"] == "FAILED"));
+    assert!(asff.iter().any(|d| d["Compliance"]["Status"] == "PASSED"));
+}
