@@ -160,6 +160,7 @@ fn start_server(url: &str) -> anyhow::Result<Server> {
     let child = Command::new(rampart_bin()?)
         .args([
             "serve",
+            "--insecure-no-auth",
             "--listen",
             &addr.to_string(),
             "--database-url",

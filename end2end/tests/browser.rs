@@ -230,7 +230,7 @@ async fn scan_now_scans_a_linked_account_in_moto_and_shows_the_result() {
             dir.path().join("r.db").display().to_string(),
         ),
     ];
-    let server = start(&["serve"], &env);
+    let server = start(&["serve", "--insecure-no-auth"], &env);
     let browser = Browser::start().await.unwrap();
     browser
         .goto(&format!("{}/accounts/{}", server.base, acct.account_id))

@@ -17,10 +17,19 @@
 //! role_arn = "arn:aws:iam::111122223333:role/RampartAudit"
 //! external_id = "rampart-7f3c"
 //! regions = ["us-east-1"]
+//!
+//! [cognito]                            # sign-in with an Amazon Cognito user pool
+//! region = "eu-west-1"
+//! user_pool_id = "eu-west-1_AbCdEf123"
+//! client_id = "1example23456789"
+//! client_secret = "..."                # optional (confidential app clients)
+//! issuer = "..."                       # default https://cognito-idp.<region>.amazonaws.com/<pool id>
+//! jwks_url = "..."                     # default <issuer>/.well-known/jwks.json
 //! ```
 
 use crate::store::AccountRecord;
 use rampart_engine::types::{AccountId, Region};
+use secrecy::SecretString;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -53,6 +62,128 @@ pub struct FileConfig {
     pub scan: ScanDefaults,
     #[serde(default)]
     pub accounts: Vec<LinkedAccount>,
+    #[serde(default)]
+    pub cognito: CognitoFile,
+}
+
+/// The `[cognito]` section as written; [`CognitoConfig`] is the checked form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CognitoFile {
+    pub region: Option<String>,
+    pub user_pool_id: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<SecretString>,
+    pub issuer: Option<String>,
+    pub jwks_url: Option<String>,
+}
+
+/// The Amazon Cognito user pool whose tokens the server accepts.
+#[derive(Debug, Clone)]
+pub struct CognitoConfig {
+    pub region: String,
+    pub user_pool_id: String,
+    /// The app client: the `aud` of ID tokens and the `client_id` of access tokens.
+    pub client_id: String,
+    /// Only for confidential app clients (the sign-in flow computes `SECRET_HASH` with it).
+    pub client_secret: Option<SecretString>,
+    /// The exact `iss` claim expected in tokens.
+    pub issuer: String,
+    /// Where the pool's signing keys are published.
+    pub jwks_url: String,
+}
+
+impl CognitoFile {
+    fn is_empty(&self) -> bool {
+        self.region.is_none()
+            && self.user_pool_id.is_none()
+            && self.client_id.is_none()
+            && self.client_secret.is_none()
+            && self.issuer.is_none()
+            && self.jwks_url.is_none()
+    }
+
+    /// `None` when nothing is configured; an error for a partial or inconsistent section.
+    fn check(self) -> Result<Option<CognitoConfig>, ConfigError> {
+        if self.is_empty() {
+            return Ok(None);
+        }
+        let invalid = |m: String| ConfigError::Invalid(format!("cognito: {m}"));
+        let missing: Vec<&str> = [
+            ("region", self.region.is_none()),
+            ("user_pool_id", self.user_pool_id.is_none()),
+            ("client_id", self.client_id.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(k, absent)| absent.then_some(k))
+        .collect();
+        let (Some(region), Some(user_pool_id), Some(client_id)) =
+            (self.region, self.user_pool_id, self.client_id)
+        else {
+            return Err(invalid(format!(
+                "{} must be set as well (RAMPART_COGNITO_REGION, RAMPART_COGNITO_USER_POOL_ID, \
+                 RAMPART_COGNITO_CLIENT_ID)",
+                missing.join(", ")
+            )));
+        };
+        Region::parse(&region).map_err(|e| invalid(e.to_string()))?;
+        if user_pool_id
+            .strip_prefix(&format!("{region}_"))
+            .is_none_or(|rest| rest.is_empty() || !rest.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            return Err(invalid(format!(
+                "user pool id `{user_pool_id}` is not a pool of region `{region}` \
+                 (expected `{region}_` followed by letters and digits)"
+            )));
+        }
+        if client_id.is_empty() || !client_id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(invalid(format!(
+                "client id `{client_id}` is not a Cognito app client id (letters and digits)"
+            )));
+        }
+        let issuer = self.issuer.unwrap_or_else(|| {
+            format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
+        });
+        if !issuer.starts_with("https://") {
+            return Err(invalid(format!(
+                "issuer `{issuer}` must be an https:// URL"
+            )));
+        }
+        let jwks_url = self
+            .jwks_url
+            .unwrap_or_else(|| format!("{}/.well-known/jwks.json", issuer.trim_end_matches('/')));
+        if !(jwks_url.starts_with("https://") || is_loopback_http(&jwks_url)) {
+            return Err(invalid(format!(
+                "jwks_url `{jwks_url}` must be an https:// URL (plain http only on loopback)"
+            )));
+        }
+        Ok(Some(CognitoConfig {
+            region,
+            user_pool_id,
+            client_id,
+            client_secret: self.client_secret,
+            issuer,
+            jwks_url,
+        }))
+    }
+}
+
+/// `http://127.0.0.1…`, `http://[::1]…` or `http://localhost…` (test servers such as moto).
+fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
+    };
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Defaults for scans started from the dashboard.
@@ -111,6 +242,8 @@ pub struct Config {
     pub database_url: String,
     pub scan: ScanDefaults,
     pub accounts: Vec<LinkedAccount>,
+    /// `None`: no sign-in configured (`rampart serve` then needs `--insecure-no-auth`).
+    pub cognito: Option<CognitoConfig>,
 }
 
 /// Values from the command line (highest precedence).
@@ -167,6 +300,22 @@ impl Config {
                 message: format!("expected a JSON array of accounts: {e}"),
             })?;
         }
+        let cognito_env = |var: &str| env(var).filter(|v| !v.trim().is_empty());
+        let c = &mut fc.cognito;
+        for (var, slot) in [
+            ("RAMPART_COGNITO_REGION", &mut c.region),
+            ("RAMPART_COGNITO_USER_POOL_ID", &mut c.user_pool_id),
+            ("RAMPART_COGNITO_CLIENT_ID", &mut c.client_id),
+            ("RAMPART_COGNITO_ISSUER", &mut c.issuer),
+            ("RAMPART_COGNITO_JWKS_URL", &mut c.jwks_url),
+        ] {
+            if let Some(v) = cognito_env(var) {
+                *slot = Some(v.trim().to_owned());
+            }
+        }
+        if let Some(v) = cognito_env("RAMPART_COGNITO_CLIENT_SECRET") {
+            c.client_secret = Some(SecretString::from(v));
+        }
         if let Some(v) = &overrides.listen {
             fc.listen = Some(v.clone());
         }
@@ -215,6 +364,7 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
             scan: fc.scan,
             accounts: fc.accounts,
+            cognito: fc.cognito.check()?,
         })
     }
 }
@@ -313,5 +463,151 @@ regions = ["eu-west-1"]
         std::fs::write(&path, "listen = 3\nunknown = true\n").unwrap();
         let e = Config::load(Some(&path), env(&[]), &Overrides::default()).unwrap_err();
         assert!(matches!(e, ConfigError::Parse { .. }), "{e}");
+    }
+
+    const POOL_ENV: [(&str, &str); 3] = [
+        ("RAMPART_COGNITO_REGION", "eu-west-1"),
+        ("RAMPART_COGNITO_USER_POOL_ID", "eu-west-1_AbC123"),
+        ("RAMPART_COGNITO_CLIENT_ID", "client123"),
+    ];
+
+    #[test]
+    fn cognito_is_off_unless_configured() {
+        let c = Config::load(None, env(&[]), &Overrides::default()).unwrap();
+        assert!(c.cognito.is_none());
+        let c = Config::load(
+            None,
+            env(&[("RAMPART_COGNITO_REGION", "")]),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert!(c.cognito.is_none(), "empty variables count as unset");
+    }
+
+    #[test]
+    fn cognito_issuer_and_jwks_url_default_to_the_pool_of_the_region() {
+        let c = Config::load(None, env(&POOL_ENV), &Overrides::default())
+            .unwrap()
+            .cognito
+            .unwrap();
+        assert_eq!(c.region, "eu-west-1");
+        assert_eq!(c.user_pool_id, "eu-west-1_AbC123");
+        assert_eq!(c.client_id, "client123");
+        assert!(c.client_secret.is_none());
+        assert_eq!(
+            c.issuer,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"
+        );
+        assert_eq!(
+            c.jwks_url,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json"
+        );
+    }
+
+    #[test]
+    fn cognito_settings_come_from_the_file_and_the_environment_overrides_them() {
+        use secrecy::ExposeSecret;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rampart.toml");
+        std::fs::write(
+            &path,
+            r#"
+[cognito]
+region = "us-east-1"
+user_pool_id = "us-east-1_File1"
+client_id = "fileclient"
+client_secret = "file-secret"
+issuer = "https://issuer.example/pool"
+"#,
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), env(&[]), &Overrides::default())
+            .unwrap()
+            .cognito
+            .unwrap();
+        assert_eq!(c.user_pool_id, "us-east-1_File1");
+        assert_eq!(c.client_secret.unwrap().expose_secret(), "file-secret");
+        assert_eq!(c.issuer, "https://issuer.example/pool");
+        assert_eq!(
+            c.jwks_url,
+            "https://issuer.example/pool/.well-known/jwks.json"
+        );
+
+        let c = Config::load(
+            Some(&path),
+            env(&[
+                ("RAMPART_COGNITO_CLIENT_ID", "envclient"),
+                ("RAMPART_COGNITO_CLIENT_SECRET", "env-secret"),
+                (
+                    "RAMPART_COGNITO_ISSUER",
+                    "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_File1",
+                ),
+                (
+                    "RAMPART_COGNITO_JWKS_URL",
+                    "http://127.0.0.1:5000/us-east-1_File1/.well-known/jwks.json",
+                ),
+            ]),
+            &Overrides::default(),
+        )
+        .unwrap()
+        .cognito
+        .unwrap();
+        assert_eq!(c.client_id, "envclient");
+        assert_eq!(
+            c.client_secret.as_ref().unwrap().expose_secret(),
+            "env-secret"
+        );
+        assert_eq!(
+            c.issuer,
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_File1"
+        );
+        assert_eq!(
+            c.jwks_url,
+            "http://127.0.0.1:5000/us-east-1_File1/.well-known/jwks.json"
+        );
+        assert!(
+            !format!("{c:?}").contains("env-secret"),
+            "the client secret must not be printed"
+        );
+    }
+
+    #[test]
+    fn invalid_cognito_settings_are_refused_with_the_reason() {
+        let bad = |vars: &[(&str, &str)]| {
+            Config::load(None, env(vars), &Overrides::default())
+                .unwrap_err()
+                .to_string()
+        };
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut v = POOL_ENV.to_vec();
+            v.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+            v.extend_from_slice(extra);
+            v
+        };
+        let e = bad(&[("RAMPART_COGNITO_USER_POOL_ID", "eu-west-1_AbC123")]);
+        assert!(e.contains("region, client_id must be set"), "{e}");
+        let e = bad(&[("RAMPART_COGNITO_CLIENT_SECRET", "s")]);
+        assert!(e.contains("region, user_pool_id, client_id"), "{e}");
+        let e = bad(&with(&[("RAMPART_COGNITO_REGION", "us-east-1")]));
+        assert!(e.contains("is not a pool of region `us-east-1`"), "{e}");
+        let e = bad(&with(&[("RAMPART_COGNITO_REGION", "mars-1")]));
+        assert!(e.starts_with("cognito:"), "{e}");
+        let e = bad(&with(&[("RAMPART_COGNITO_CLIENT_ID", "a b")]));
+        assert!(e.contains("client id"), "{e}");
+        let e = bad(&with(&[(
+            "RAMPART_COGNITO_ISSUER",
+            "http://issuer.example",
+        )]));
+        assert!(e.contains("issuer") && e.contains("https://"), "{e}");
+        let e = bad(&with(&[(
+            "RAMPART_COGNITO_JWKS_URL",
+            "http://evil.example/jwks.json",
+        )]));
+        assert!(e.contains("jwks_url") && e.contains("loopback"), "{e}");
+        let e = bad(&with(&[(
+            "RAMPART_COGNITO_JWKS_URL",
+            "http://127.0.0.1.evil.example/jwks.json",
+        )]));
+        assert!(e.contains("jwks_url"), "{e}");
     }
 }

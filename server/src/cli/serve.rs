@@ -2,12 +2,14 @@
 
 use super::EXIT_OK;
 use anyhow::Context;
-use rampart::config::{Config, Overrides, ScanDefaults};
+use rampart::auth::{Auth, Verifier};
+use rampart::config::{CognitoConfig, Config, Overrides, ScanDefaults};
 use rampart::ingest::{import_snapshot, load_demo};
 use rampart::store::Store;
 use rampart::web::{AppState, serve};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -17,6 +19,12 @@ external_id, regions); see the README.\n\
 Environment (overrides the file): RAMPART_LISTEN, RAMPART_DATABASE_URL (or DATABASE_URL), \
 RAMPART_SCAN_CONCURRENCY, RAMPART_SCAN_REGIONS (comma separated), RAMPART_ACCOUNTS (JSON array \
 of accounts). Flags override both.\n\
+Sign-in: an Amazon Cognito user pool, [cognito] (region, user_pool_id, client_id, client_secret, \
+issuer, jwks_url) or RAMPART_COGNITO_REGION, RAMPART_COGNITO_USER_POOL_ID, \
+RAMPART_COGNITO_CLIENT_ID, RAMPART_COGNITO_CLIENT_SECRET, RAMPART_COGNITO_ISSUER, \
+RAMPART_COGNITO_JWKS_URL. The JSON API (/api/*) then requires `Authorization: Bearer <access \
+token>`. Without it the server refuses to start unless --insecure-no-auth is given on a \
+loopback address.\n\
 Databases: a file path or sqlite://FILE (default rampart.db, WAL mode), or postgres://USER@HOST/DB."
 )]
 pub struct ServeArgs {
@@ -29,6 +37,9 @@ pub struct ServeArgs {
     /// Database URL or SQLite file [default: rampart.db].
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Serve without authentication (no Cognito configured); loopback addresses only.
+    #[arg(long)]
+    pub insecure_no_auth: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,8 +86,45 @@ fn load_config(
     )?)
 }
 
+/// How `rampart serve` authenticates, or why it must not start.
+fn auth_mode(
+    cognito: Option<&CognitoConfig>,
+    insecure_no_auth: bool,
+    listen: SocketAddr,
+) -> anyhow::Result<Option<&CognitoConfig>> {
+    match (cognito, insecure_no_auth) {
+        (Some(_), true) => anyhow::bail!(
+            "--insecure-no-auth was given but Cognito sign-in is configured; remove one of them"
+        ),
+        (Some(c), false) => Ok(Some(c)),
+        (None, true) if listen.ip().is_loopback() => Ok(None),
+        (None, true) => anyhow::bail!(
+            "--insecure-no-auth serves without authentication on loopback only; `{listen}` is \
+             not a loopback address"
+        ),
+        (None, false) => anyhow::bail!(
+            "no authentication configured: set the [cognito] section (or RAMPART_COGNITO_REGION, \
+             RAMPART_COGNITO_USER_POOL_ID and RAMPART_COGNITO_CLIENT_ID), or pass \
+             --insecure-no-auth to serve on a loopback address without authentication"
+        ),
+    }
+}
+
 pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
     let config = load_config(args.config.as_deref(), args.listen, args.database_url)?;
+    let auth = match auth_mode(
+        config.cognito.as_ref(),
+        args.insecure_no_auth,
+        config.listen,
+    )? {
+        Some(c) => {
+            let http = reqwest::Client::builder()
+                .build()
+                .context("building the HTTP client for the user pool's keys")?;
+            Auth::Cognito(Arc::new(Verifier::new(c, http)))
+        }
+        None => Auth::Disabled,
+    };
     let store = Store::open(&config.database_url)
         .await
         .with_context(|| format!("opening the database `{}`", redact(&config.database_url)))?;
@@ -94,12 +142,17 @@ pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     eprintln!(
-        "Rampart dashboard on http://{} ({} linked accounts, database {})",
+        "Rampart dashboard on http://{} ({} linked accounts, database {}, {})",
         listener.local_addr()?,
         config.accounts.len(),
-        redact(&config.database_url)
+        redact(&config.database_url),
+        match &config.cognito {
+            Some(c) => format!("API sign-in with Cognito pool {}", c.user_pool_id),
+            None => "authentication off".to_owned(),
+        }
     );
-    serve(listener, AppState::new(store.clone(), false, config.scan)).await?;
+    let state = AppState::with_auth(store.clone(), false, config.scan, auth);
+    serve(listener, state).await?;
     store.close().await;
     Ok(EXIT_OK)
 }
@@ -184,6 +237,38 @@ fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn cognito() -> CognitoConfig {
+        CognitoConfig {
+            region: "eu-west-1".into(),
+            user_pool_id: "eu-west-1_AbC".into(),
+            client_id: "abc".into(),
+            client_secret: None,
+            issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC".into(),
+            jwks_url:
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC/.well-known/jwks.json"
+                    .into(),
+        }
+    }
+
+    #[test]
+    fn serve_requires_cognito_unless_insecure_no_auth_on_loopback() {
+        let lo: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let lo6: SocketAddr = "[::1]:3000".parse().unwrap();
+        let any: SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let c = cognito();
+        assert!(auth_mode(Some(&c), false, any).unwrap().is_some());
+        assert!(auth_mode(None, true, lo).unwrap().is_none());
+        assert!(auth_mode(None, true, lo6).unwrap().is_none());
+        let e = auth_mode(None, true, any).unwrap_err().to_string();
+        assert!(e.contains("loopback") && e.contains("0.0.0.0:3000"), "{e}");
+        let e = auth_mode(None, false, lo).unwrap_err().to_string();
+        assert!(e.contains("no authentication configured"), "{e}");
+        let e = auth_mode(Some(&c), true, lo).unwrap_err().to_string();
+        assert!(e.contains("remove one"), "{e}");
+    }
+
     #[test]
     fn passwords_are_not_shown_in_database_urls() {
         assert_eq!(

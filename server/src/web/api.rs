@@ -96,3 +96,9 @@ pub async fn principal(
 ) -> ApiResult<rampart_app::model::PrincipalData> {
     Ok(Json(s.principal(&id, &q.arn).await?))
 }
+
+pub async fn not_found() -> ApiError {
+    ApiError(super::WebError::not_found(
+        "there is no API endpoint at this address",
+    ))
+}

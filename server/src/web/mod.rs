@@ -2,6 +2,7 @@
 //! pages, JSON twins under `/api/`, streamed exports, security headers and CSRF.
 
 mod api;
+mod auth;
 mod error;
 mod export;
 mod pages;
@@ -10,6 +11,7 @@ mod security;
 
 pub use error::WebError;
 
+use crate::auth::Auth;
 use crate::config::ScanDefaults;
 use crate::jobs::{Jobs, scannable};
 use crate::store::{FindingFilter, Store};
@@ -55,10 +57,17 @@ struct Inner {
     scan: ScanDefaults,
     jobs: Arc<Jobs>,
     analyses: principals::AnalysisCache,
+    auth: Auth,
 }
 
 impl AppState {
+    /// Without authentication (`rampart demo`, tests).
     pub fn new(store: Store, demo: bool, scan: ScanDefaults) -> Self {
+        Self::with_auth(store, demo, scan, Auth::Disabled)
+    }
+
+    /// With the given authentication of the JSON API.
+    pub fn with_auth(store: Store, demo: bool, scan: ScanDefaults, auth: Auth) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -66,8 +75,13 @@ impl AppState {
                 scan,
                 jobs: Arc::new(Jobs::default()),
                 analyses: Default::default(),
+                auth,
             }),
         }
+    }
+
+    pub fn auth(&self) -> &Auth {
+        &self.inner.auth
     }
 
     pub fn store(&self) -> &Store {
@@ -180,6 +194,26 @@ pub fn router(state: AppState) -> Router {
             get(pages::import_form).post(pages::import_upload),
         )
         .layer(DefaultBodyLimit::max(MAX_UPLOAD));
+    // The JSON API: Bearer-authenticated when Cognito is configured, including its 404s.
+    let api = Router::new()
+        .route("/overview", get(api::overview))
+        .route("/accounts", get(api::accounts))
+        .route("/accounts/{id}", get(api::account))
+        .route("/accounts/{id}/scans", get(api::scans))
+        .route("/accounts/{id}/diff", get(api::diff))
+        .route("/accounts/{id}/principals", get(api::principals))
+        .route("/accounts/{id}/principal", get(api::principal))
+        .route("/findings", get(api::findings))
+        .route("/findings/{key}", get(api::finding))
+        .route("/scans/{id}", get(api::scan))
+        .route("/compliance", get(api::compliance))
+        .route("/checks", get(api::checks))
+        .route("/checks/{id}", get(api::check))
+        .fallback(api::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_bearer,
+        ));
     Router::new()
         .route("/", get(pages::overview))
         .route("/accounts/{id}", get(pages::account))
@@ -198,19 +232,7 @@ pub fn router(state: AppState) -> Router {
         .route("/export/findings.json", get(export::json))
         .route("/export/findings.ocsf.json", get(export::ocsf))
         .route("/export/findings.asff.json", get(export::asff))
-        .route("/api/overview", get(api::overview))
-        .route("/api/accounts", get(api::accounts))
-        .route("/api/accounts/{id}", get(api::account))
-        .route("/api/accounts/{id}/scans", get(api::scans))
-        .route("/api/accounts/{id}/diff", get(api::diff))
-        .route("/api/accounts/{id}/principals", get(api::principals))
-        .route("/api/accounts/{id}/principal", get(api::principal))
-        .route("/api/findings", get(api::findings))
-        .route("/api/findings/{key}", get(api::finding))
-        .route("/api/scans/{id}", get(api::scan))
-        .route("/api/compliance", get(api::compliance))
-        .route("/api/checks", get(api::checks))
-        .route("/api/checks/{id}", get(api::check))
+        .nest("/api", api)
         .route("/static/rampart.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .merge(import)

@@ -9,6 +9,9 @@ fn rampart(args: &[&str]) -> std::process::Output {
         .env_remove("RAMPART_DATABASE_URL")
         .env_remove("DATABASE_URL")
         .env_remove("RAMPART_ACCOUNTS")
+        .env_remove("RAMPART_COGNITO_REGION")
+        .env_remove("RAMPART_COGNITO_USER_POOL_ID")
+        .env_remove("RAMPART_COGNITO_CLIENT_ID")
         .output()
         .unwrap()
 }
@@ -61,6 +64,9 @@ fn serve_help_documents_the_configuration() {
         "RAMPART_ACCOUNTS",
         "[[accounts]]",
         "postgres://",
+        "--insecure-no-auth",
+        "RAMPART_COGNITO_USER_POOL_ID",
+        "RAMPART_COGNITO_JWKS_URL",
     ] {
         assert!(help.contains(needle), "{needle} missing from:\n{help}");
     }
@@ -82,4 +88,55 @@ fn serve_refuses_an_invalid_configuration_file_with_the_reason() {
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("account `x`"), "{stderr}");
+}
+
+#[test]
+fn serve_refuses_to_start_without_authentication() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let out = rampart(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no authentication configured") && stderr.contains("--insecure-no-auth"),
+        "{stderr}"
+    );
+    assert!(!db.exists(), "refused before opening the database");
+}
+
+#[test]
+fn serve_insecure_no_auth_refuses_to_listen_beyond_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let out = rampart(&[
+        "serve",
+        "--insecure-no-auth",
+        "--listen",
+        "0.0.0.0:0",
+        "--database-url",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("loopback only"), "{stderr}");
+}
+
+#[test]
+fn serve_refuses_an_incomplete_cognito_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("rampart.toml");
+    std::fs::write(&cfg, "[cognito]\nuser_pool_id = \"eu-west-1_AbC\"\n").unwrap();
+    let out = rampart(&["serve", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cognito: region, client_id must be set"),
+        "{stderr}"
+    );
 }
