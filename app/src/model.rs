@@ -450,3 +450,39 @@ pub struct GraphEdge {
     pub to: String,
     pub label: String,
 }
+
+/// One row of the audit log as `/admin/audit` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    /// The client's address, when known.
+    pub source: Option<String>,
+    /// `scan_started`, `export`, `sign_in`, ...
+    pub action: String,
+    pub target: String,
+    pub detail: serde_json::Value,
+    /// `success`, `failure` or `denied`.
+    pub outcome: String,
+}
+
+/// The query string of `/admin/audit` and `/admin/audit.csv`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub page: Option<i64>,
+}
+
+/// `/admin/audit`: a page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditData {
+    pub query: AuditQuery,
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// Every action, for the filter.
+    pub actions: Vec<String>,
+}

@@ -1,6 +1,7 @@
 //! One module per page; each `render` returns the whole HTML document.
 
 pub mod account;
+pub mod audit;
 pub mod compliance;
 pub mod findings;
 pub mod overview;

@@ -1,6 +1,6 @@
 //! Linked accounts.
 
-use super::{Result, Store, StoreError, ts};
+use super::{Result, Scope, Store, StoreError, ts};
 use rampart_app::model::AccountInfo;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -106,6 +106,19 @@ impl Store {
             id: id.to_owned(),
         })?;
         account_from_row(&row)
+    }
+
+    /// The account, if `scope` may see it: another team's account is `NotFound`, exactly
+    /// like an id that does not exist, so its existence is not revealed.
+    pub async fn visible_account(&self, id: &str, scope: &Scope) -> Result<AccountRecord> {
+        match self.account(id).await {
+            Ok(a) if scope.allows_team(&a.owner_team) => Ok(a),
+            Ok(_) => Err(StoreError::NotFound {
+                what: "account",
+                id: id.to_owned(),
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     /// The id of the account's latest finished scan, if any.

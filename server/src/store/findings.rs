@@ -1,7 +1,7 @@
 //! Findings: the explorer's filtered, sorted, paginated list with facet counts; streamed
 //! exports; a finding's detail and history; the diff of two scans.
 
-use super::{Result, Store, StoreError};
+use super::{Result, Scope, Store, StoreError, scope_condition};
 use rampart_app::model::{
     Facet, FacetValue, FindingDetail, FindingQuery, FindingRow, HistoryPoint,
 };
@@ -160,7 +160,7 @@ enum Skip {
     Facets,
 }
 
-fn where_clause(f: &FindingFilter, skip: Skip) -> Where {
+fn where_clause(f: &FindingFilter, scope: &Scope, skip: Skip) -> Where {
     let mut w = Where {
         sql: String::new(),
         args: Vec::new(),
@@ -182,6 +182,11 @@ fn where_clause(f: &FindingFilter, skip: Skip) -> Where {
             w.sql = "f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)".into();
         }
     }
+    // The user's accounts, whatever else is asked.
+    let (visible, teams) = scope_condition(scope, "f.account_id", w.args.len() + 1);
+    w.args.extend(teams.into_iter().map(Arg::Text));
+    w.sql.push_str(" AND ");
+    w.sql.push_str(&visible);
     let exact: [(&Option<String>, Skip, &str); 6] = [
         (
             if f.scan.is_some() { &f.account } else { &None },
@@ -344,9 +349,13 @@ impl ExportRow {
 }
 
 impl Store {
-    /// A page of findings, the total, and facet counts.
-    pub async fn findings(&self, f: &FindingFilter) -> Result<(Vec<FindingRow>, i64, Vec<Facet>)> {
-        let w = where_clause(f, Skip::None);
+    /// A page of findings, the total, and facet counts, all within `scope`.
+    pub async fn findings(
+        &self,
+        f: &FindingFilter,
+        scope: &Scope,
+    ) -> Result<(Vec<FindingRow>, i64, Vec<Facet>)> {
+        let w = where_clause(f, scope, Skip::None);
         let list_sql = format!(
             "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
             w.sql,
@@ -373,10 +382,10 @@ impl Store {
         };
         if f.account.is_some() || f.scan.is_some() {
             // Within one account or scan: one grouped query gives the count and every facet.
-            let (rows, (total, facets)) = futures::try_join!(list, self.scoped_facets(f))?;
+            let (rows, (total, facets)) = futures::try_join!(list, self.scoped_facets(f, scope))?;
             return Ok((rows, total, facets));
         }
-        let facets = self.facets(f);
+        let facets = self.facets(f, scope);
         let (rows, total, facets) = futures::try_join!(list, count, facets)?;
         Ok((rows, total, facets))
     }
@@ -384,8 +393,8 @@ impl Store {
     /// The total and the facets of a filter scoped to one account or scan, from one query
     /// grouping the scope's findings by every facet column at once (a few hundred groups at
     /// most); each facet then counts the groups that match every selection but its own.
-    async fn scoped_facets(&self, f: &FindingFilter) -> Result<(i64, Vec<Facet>)> {
-        let w = where_clause(f, Skip::Facets);
+    async fn scoped_facets(&self, f: &FindingFilter, scope: &Scope) -> Result<(i64, Vec<Facet>)> {
+        let w = where_clause(f, scope, Skip::Facets);
         let sql = format!(
             "SELECT f.account_id, f.service, f.severity, f.status, f.region, f.check_id, COUNT(*) AS n
              FROM findings f WHERE {} GROUP BY f.account_id, f.service, f.severity, f.status, f.region, f.check_id",
@@ -457,7 +466,7 @@ impl Store {
         Ok((total, facets))
     }
 
-    async fn facets(&self, f: &FindingFilter) -> Result<Vec<Facet>> {
+    async fn facets(&self, f: &FindingFilter, scope: &Scope) -> Result<Vec<Facet>> {
         let specs: [(&str, &str, Skip); 6] = [
             ("severity", "f.severity", Skip::Severity),
             ("status", "f.status", Skip::Status),
@@ -476,7 +485,7 @@ impl Store {
             } else {
                 Skip::None
             };
-            let w = where_clause(f, skip);
+            let w = where_clause(f, scope, skip);
             let sql = format!(
                 "SELECT {column} AS v, COUNT(*) AS n FROM findings f WHERE {} GROUP BY {column} ORDER BY n DESC, v LIMIT 200",
                 w.sql
@@ -502,10 +511,11 @@ impl Store {
     pub async fn export_findings(
         &self,
         f: &FindingFilter,
+        scope: &Scope,
         tx: tokio::sync::mpsc::Sender<std::result::Result<ExportRow, String>>,
     ) -> Result<u64> {
         use futures::TryStreamExt;
-        let w = where_clause(f, Skip::None);
+        let w = where_clause(f, scope, Skip::None);
         let sql = format!(
             "SELECT {ROW_COLUMNS}, f.evidence, COALESCE(xs.collected_at, xs.started_at) AS collected_at, xk.first_seen_at, xk.last_seen_at
              FROM findings f JOIN accounts a ON a.id = f.account_id
@@ -532,30 +542,39 @@ impl Store {
         Ok(n)
     }
 
-    /// Every finding of one scan, most severe first.
-    pub async fn scan_findings(&self, scan_id: i64) -> Result<Vec<FindingRow>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1
+    /// Every finding of one scan, most severe first (none outside `scope`).
+    pub async fn scan_findings(&self, scan_id: i64, scope: &Scope) -> Result<Vec<FindingRow>> {
+        let (visible, teams) = scope_condition(scope, "f.account_id", 2);
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1 AND {visible}
              ORDER BY f.severity_rank DESC, f.check_id, f.region, f.resource_arn"
-        ))
-        .bind(scan_id)
-        .fetch_all(&self.pool)
-        .await?;
+        );
+        let mut q = sqlx::query(&sql).bind(scan_id);
+        for t in teams {
+            q = q.bind(t);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(finding_row).collect()
     }
 
-    /// A finding (by its identity across scans), its latest result, evidence and history.
-    pub async fn finding_detail(&self, key_id: i64) -> Result<FindingDetail> {
-        let key = sqlx::query(
-            "SELECT first_seen_at, last_seen_at, first_failed_at, resolved_at FROM finding_keys WHERE id = $1",
-        )
-        .bind(key_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "finding",
-            id: key_id.to_string(),
-        })?;
+    /// A finding (by its identity across scans), its latest result, evidence and history;
+    /// `NotFound` when its account is outside `scope`.
+    pub async fn finding_detail(&self, key_id: i64, scope: &Scope) -> Result<FindingDetail> {
+        let (visible, teams) = scope_condition(scope, "account_id", 2);
+        let sql = format!(
+            "SELECT first_seen_at, last_seen_at, first_failed_at, resolved_at FROM finding_keys WHERE id = $1 AND {visible}"
+        );
+        let mut q = sqlx::query(&sql).bind(key_id);
+        for t in teams {
+            q = q.bind(t);
+        }
+        let key = q
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "finding",
+                id: key_id.to_string(),
+            })?;
         let history_rows = sqlx::query(
             "SELECT f.scan_id, s.collected_at, f.status, f.message FROM findings f JOIN scans s ON s.id = f.scan_id
              WHERE f.key_id = $1 ORDER BY s.collected_at DESC, f.scan_id DESC LIMIT 200",
@@ -599,12 +618,17 @@ impl Store {
     }
 
     /// The failing findings of two scans of one account compared: new, resolved, still failing.
+    /// Only findings within `scope` count.
     pub async fn diff(
         &self,
         from: i64,
         to: i64,
+        scope: &Scope,
     ) -> Result<(Vec<FindingRow>, Vec<FindingRow>, Vec<FindingRow>)> {
-        let (a, b) = futures::try_join!(self.scan_findings(from), self.scan_findings(to))?;
+        let (a, b) = futures::try_join!(
+            self.scan_findings(from, scope),
+            self.scan_findings(to, scope)
+        )?;
         let failing = |rows: &[FindingRow]| -> std::collections::HashSet<i64> {
             rows.iter()
                 .filter(|r| r.status == Status::Fail.as_str())

@@ -5,11 +5,14 @@
 //! `migrations/` for the few types that differ. Times are stored as UTC RFC 3339 text.
 
 mod accounts;
+mod audit;
 mod findings;
 mod scans;
 mod views;
 
+pub use crate::access::Scope;
 pub use accounts::AccountRecord;
+pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRecord, MAX_AUDIT_ROWS};
 pub use findings::{ExportRow, FindingFilter};
 pub use scans::ScanInput;
 pub use views::{check_info, control_order};
@@ -146,6 +149,32 @@ fn normalise_url(url: &str) -> Result<(String, Backend)> {
     }
 }
 
+/// The SQL condition "`column` holds the id of an account `scope` may see", its team names as
+/// `$first_param`, `$first_param + 1`, ... (returned, to bind in order). The one way every
+/// query of the store restricts itself to a user's accounts.
+pub(crate) fn scope_condition(
+    scope: &Scope,
+    column: &str,
+    first_param: usize,
+) -> (String, Vec<String>) {
+    match scope {
+        Scope::All => ("1 = 1".to_owned(), Vec::new()),
+        Scope::Teams(teams) if teams.is_empty() => ("1 = 0".to_owned(), Vec::new()),
+        Scope::Teams(teams) => {
+            let params: Vec<String> = (0..teams.len())
+                .map(|i| format!("${}", first_param + i))
+                .collect();
+            (
+                format!(
+                    "{column} IN (SELECT id FROM accounts WHERE owner_team IN ({}))",
+                    params.join(", ")
+                ),
+                teams.iter().cloned().collect(),
+            )
+        }
+    }
+}
+
 /// The stored form of a time: UTC, milliseconds, `Z`.
 pub fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
@@ -169,6 +198,25 @@ mod tests {
             normalise_url("mysql://h/db"),
             Err(StoreError::Url(_))
         ));
+    }
+
+    #[test]
+    fn scopes_become_one_condition_with_numbered_team_parameters() {
+        assert_eq!(scope_condition(&Scope::All, "f.account_id", 1).0, "1 = 1");
+        assert_eq!(
+            scope_condition(&Scope::Teams(Default::default()), "x", 1).0,
+            "1 = 0"
+        );
+        let (sql, args) = scope_condition(
+            &Scope::Teams(["web".to_owned(), "payments".to_owned()].into()),
+            "s.account_id",
+            3,
+        );
+        assert_eq!(
+            sql,
+            "s.account_id IN (SELECT id FROM accounts WHERE owner_team IN ($3, $4))"
+        );
+        assert_eq!(args, ["payments", "web"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Read models of the pages: overview, account, scans, compliance, checks.
 
-use super::{AccountRecord, Result, Store, StoreError};
+use super::{AccountRecord, Result, Scope, Store, StoreError, scope_condition};
 use rampart_app::model::{
     AccountData, AccountRow, CheckDetail, CheckInfo, ComplianceData, ControlCell, ControlRow,
     OverviewData, OverviewQuery, Progress, ScanBrief, ScanData, ServiceBreakdown, SeverityCounts,
@@ -214,12 +214,15 @@ impl Store {
         Ok(out)
     }
 
-    /// The overview: every account with score, trend, failures, last scan and coverage.
+    /// The overview: every account of `scope` with score, trend, failures, last scan and
+    /// coverage; the organisation's totals count only those accounts. The cached base holds
+    /// every account; the scope filters it here, after the cache, so no scope ever sees
+    /// another's data.
     pub async fn overview(
         &self,
         query: &OverviewQuery,
+        scope: &Scope,
         scannable: impl Fn(&AccountRecord) -> bool,
-        visible: impl Fn(&str) -> bool,
     ) -> Result<OverviewData> {
         let base = self.overview_base().await?;
         let OverviewBase {
@@ -231,6 +234,7 @@ impl Store {
         } = &*base;
         let mut environments: Vec<String> = accounts
             .iter()
+            .filter(|a| scope.allows_team(&a.owner_team))
             .map(|a| a.environment.clone())
             .filter(|e| !e.is_empty())
             .collect();
@@ -244,7 +248,7 @@ impl Store {
         let env = query.environment.as_deref().filter(|s| !s.is_empty());
         let mut rows: Vec<AccountRow> = accounts
             .iter()
-            .filter(|a| visible(&a.id))
+            .filter(|a| scope.allows_team(&a.owner_team))
             .filter(|a| env.is_none_or(|e| a.environment == e))
             .filter(|a| {
                 needle.as_ref().is_none_or(|n| {
@@ -323,12 +327,14 @@ impl Store {
         })
     }
 
+    /// An account's page; `NotFound` outside `scope`.
     pub async fn account_page(
         &self,
         id: &str,
+        scope: &Scope,
         scannable: impl Fn(&AccountRecord) -> bool,
     ) -> Result<AccountData> {
-        let account = self.account(id).await?;
+        let account = self.visible_account(id, scope).await?;
         let latest_row = sqlx::query(&format!(
             "SELECT {SCAN_COLUMNS}, coverage_json, errors_json FROM scans WHERE id = (SELECT latest_scan_id FROM accounts WHERE id = $1)"
         ))
@@ -396,18 +402,22 @@ impl Store {
         })
     }
 
-    /// Every scan of an account, newest first.
-    pub async fn scans(&self, account_id: &str) -> Result<Vec<ScanBrief>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {SCAN_COLUMNS} FROM scans WHERE account_id = $1 ORDER BY COALESCE(collected_at, started_at) DESC, id DESC LIMIT 500"
-        ))
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
+    /// Every scan of an account, newest first (none outside `scope`).
+    pub async fn scans(&self, account_id: &str, scope: &Scope) -> Result<Vec<ScanBrief>> {
+        let (visible, teams) = scope_condition(scope, "account_id", 2);
+        let sql = format!(
+            "SELECT {SCAN_COLUMNS} FROM scans WHERE account_id = $1 AND {visible} ORDER BY COALESCE(collected_at, started_at) DESC, id DESC LIMIT 500"
+        );
+        let mut q = sqlx::query(&sql).bind(account_id);
+        for t in teams {
+            q = q.bind(t);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter().map(scan_brief).collect()
     }
 
-    pub async fn scan(&self, scan_id: i64) -> Result<ScanData> {
+    /// A scan; `NotFound` when its account is outside `scope`.
+    pub async fn scan(&self, scan_id: i64, scope: &Scope) -> Result<ScanData> {
         let row = sqlx::query(&format!(
             "SELECT {SCAN_COLUMNS}, errors_json FROM scans WHERE id = $1"
         ))
@@ -421,6 +431,12 @@ impl Store {
         let scan = scan_brief(&row)?;
         let errors: String = row.try_get("errors_json")?;
         let account = self.account(&scan.account_id).await?;
+        if !scope.allows_team(&account.owner_team) {
+            return Err(StoreError::NotFound {
+                what: "scan",
+                id: scan_id.to_string(),
+            });
+        }
         Ok(ScanData {
             account: account.info(false),
             scan,
@@ -429,17 +445,13 @@ impl Store {
         })
     }
 
-    /// Pass/fail of each control of `framework`, per account, from the latest scans.
-    pub async fn compliance(
-        &self,
-        framework: Framework,
-        visible: impl Fn(&str) -> bool,
-    ) -> Result<ComplianceData> {
+    /// Pass/fail of each control of `framework`, per account of `scope`, from the latest scans.
+    pub async fn compliance(&self, framework: Framework, scope: &Scope) -> Result<ComplianceData> {
         let accounts: Vec<AccountRecord> = self
             .accounts()
             .await?
             .into_iter()
-            .filter(|a| visible(&a.id))
+            .filter(|a| scope.allows_team(&a.owner_team))
             .collect();
         let rows = sqlx::query(
             "SELECT s.account_id, c.control, c.passed, c.failed, c.errored FROM scan_controls c
@@ -510,30 +522,26 @@ impl Store {
         })
     }
 
-    /// A check and its latest results per account.
-    pub async fn check_detail(
-        &self,
-        id: &str,
-        visible: impl Fn(&str) -> bool,
-    ) -> Result<CheckDetail> {
+    /// A check and its latest results per account of `scope`.
+    pub async fn check_detail(&self, id: &str, scope: &Scope) -> Result<CheckDetail> {
         let check = check_info(id).ok_or_else(|| StoreError::NotFound {
             what: "check",
             id: id.to_owned(),
         })?;
-        let rows = sqlx::query(
+        let (visible, teams) = scope_condition(scope, "f.account_id", 2);
+        let sql = format!(
             "SELECT f.account_id, a.name, f.status, COUNT(*) AS n FROM findings f JOIN accounts a ON a.id = f.account_id
-             WHERE f.check_id = $1 AND f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)
-             GROUP BY f.account_id, a.name, f.status ORDER BY a.name",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+             WHERE f.check_id = $1 AND {visible} AND f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)
+             GROUP BY f.account_id, a.name, f.status ORDER BY a.name"
+        );
+        let mut q = sqlx::query(&sql).bind(id);
+        for t in teams {
+            q = q.bind(t);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         let mut per: BTreeMap<(String, String), (i64, i64, i64)> = BTreeMap::new();
         for r in &rows {
             let account: String = r.try_get("account_id")?;
-            if !visible(&account) {
-                continue;
-            }
             let e = per.entry((r.try_get("name")?, account)).or_default();
             let n: i64 = r.try_get("n")?;
             match r.try_get::<String, _>("status")?.as_str() {
@@ -551,14 +559,15 @@ impl Store {
         })
     }
 
-    /// All accounts, for filters.
-    /// Every account's id and name (from the revision-tagged cache the overview keeps).
-    pub async fn account_names(&self) -> Result<Vec<(String, String)>> {
+    /// The id and name of every account of `scope`, for filters (from the revision-tagged
+    /// cache the overview keeps, filtered after it).
+    pub async fn account_names(&self, scope: &Scope) -> Result<Vec<(String, String)>> {
         Ok(self
             .overview_base()
             .await?
             .accounts
             .iter()
+            .filter(|a| scope.allows_team(&a.owner_team))
             .map(|a| (a.id.clone(), a.name.clone()))
             .collect())
     }

@@ -1,6 +1,7 @@
 //! JSON twins of the pages, with the same query parameters.
 
 use super::AppState;
+use super::current::CurrentAccess;
 use super::error::ApiError;
 use super::pages::{DiffQuery, FrameworkQuery};
 use axum::Json;
@@ -15,43 +16,59 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 
 pub async fn overview(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
     Query(q): Query<OverviewQuery>,
 ) -> ApiResult<OverviewData> {
-    Ok(Json(s.overview(&q).await?))
+    Ok(Json(s.overview(&q, &a.scope).await?))
 }
 
 pub async fn accounts(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
     Query(q): Query<OverviewQuery>,
 ) -> ApiResult<Vec<rampart_app::model::AccountRow>> {
-    Ok(Json(s.overview(&q).await?.accounts))
+    Ok(Json(s.overview(&q, &a.scope).await?.accounts))
 }
 
-pub async fn account(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<AccountData> {
-    Ok(Json(s.account(&id).await?))
+pub async fn account(
+    State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    Path(id): Path<String>,
+) -> ApiResult<AccountData> {
+    Ok(Json(s.account(&id, &a.scope).await?))
 }
 
-pub async fn scans(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<ScansData> {
-    Ok(Json(s.scans(&id).await?))
+pub async fn scans(
+    State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    Path(id): Path<String>,
+) -> ApiResult<ScansData> {
+    Ok(Json(s.scans(&id, &a.scope).await?))
 }
 
 pub async fn diff(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
     Query(q): Query<DiffQuery>,
 ) -> ApiResult<DiffData> {
-    Ok(Json(s.diff(&id, q.from, q.to).await?))
+    Ok(Json(s.diff(&id, q.from, q.to, &a.scope).await?))
 }
 
 pub async fn findings(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
     Query(q): Query<FindingQuery>,
 ) -> ApiResult<FindingsData> {
-    Ok(Json(s.findings(&q).await?))
+    Ok(Json(s.findings(&q, &a.scope).await?))
 }
 
-pub async fn finding(State(s): State<AppState>, Path(key): Path<i64>) -> ApiResult<FindingDetail> {
-    Ok(Json(s.finding(key).await?))
+pub async fn finding(
+    State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    Path(key): Path<i64>,
+) -> ApiResult<FindingDetail> {
+    Ok(Json(s.finding(key, &a.scope).await?))
 }
 
 /// A scan with its findings.
@@ -62,39 +79,50 @@ pub struct ScanWithFindings {
     pub findings: Vec<FindingRow>,
 }
 
-pub async fn scan(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<ScanWithFindings> {
-    let (scan, findings) = futures::try_join!(s.store().scan(id), s.store().scan_findings(id))?;
+pub async fn scan(
+    State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    Path(id): Path<i64>,
+) -> ApiResult<ScanWithFindings> {
+    let (scan, findings) = s.scan(id, &a.scope).await?;
     Ok(Json(ScanWithFindings { scan, findings }))
 }
 
 pub async fn compliance(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
     Query(q): Query<FrameworkQuery>,
 ) -> ApiResult<ComplianceData> {
-    Ok(Json(s.compliance(q.framework.as_deref()).await?))
+    Ok(Json(s.compliance(q.framework.as_deref(), &a.scope).await?))
 }
 
 pub async fn checks(State(s): State<AppState>) -> Json<Vec<CheckInfo>> {
     Json(s.checks())
 }
 
-pub async fn check(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<CheckDetail> {
-    Ok(Json(s.check(&id).await?))
+pub async fn check(
+    State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    Path(id): Path<String>,
+) -> ApiResult<CheckDetail> {
+    Ok(Json(s.check(&id, &a.scope).await?))
 }
 
 pub async fn principals(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
 ) -> ApiResult<rampart_app::model::PrincipalsData> {
-    Ok(Json(s.principals(&id).await?))
+    Ok(Json(s.principals(&id, &a.scope).await?))
 }
 
 pub async fn principal(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
     Query(q): Query<super::pages::PrincipalQuery>,
 ) -> ApiResult<rampart_app::model::PrincipalData> {
-    Ok(Json(s.principal(&id, &q.arn).await?))
+    Ok(Json(s.principal(&id, &q.arn, &a.scope).await?))
 }
 
 pub async fn not_found() -> ApiError {

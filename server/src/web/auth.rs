@@ -22,6 +22,14 @@ pub async fn require_bearer(State(s): State<AppState>, mut req: Request, next: N
     };
     match verifier.verify_access(token).await {
         Ok(principal) => {
+            // What the user may see and do follows their Cognito groups; no role group, no access.
+            let Some(access) =
+                crate::access::Access::from_groups(&principal.username, &principal.groups)
+            else {
+                tracing::info!(user = %principal.username, "no Rampart role group");
+                return forbidden();
+            };
+            req.extensions_mut().insert(access);
             req.extensions_mut().insert(principal);
             next.run(req).await
         }
@@ -66,6 +74,15 @@ fn unauthorized(error: Option<&'static str>) -> Response {
         response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
     }
     response
+}
+
+/// A verified user without any Rampart role.
+fn forbidden() -> Response {
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        axum::Json(serde_json::json!({"error": "no Rampart role: ask an administrator for a rampart-* group"})),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@
 //! the response body, so memory stays flat whatever the size.
 
 use super::AppState;
+use super::current::{CurrentAccess, SourceAddr};
 use super::error::ApiError;
+use crate::access::{Access, Scope};
+use crate::store::{AuditAction, AuditOutcome};
 use crate::store::{ExportRow, FindingFilter, Store};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
@@ -36,10 +39,14 @@ pub const CSV_HEADER: [&str; 13] = [
     "evidence",
 ];
 
-fn spawn_rows(store: Store, filter: FindingFilter) -> mpsc::Receiver<Result<ExportRow, String>> {
+fn spawn_rows(
+    store: Store,
+    filter: FindingFilter,
+    scope: Scope,
+) -> mpsc::Receiver<Result<ExportRow, String>> {
     let (tx, rx) = mpsc::channel(CHANNEL);
     tokio::spawn(async move {
-        let result = store.export_findings(&filter, tx.clone()).await;
+        let result = store.export_findings(&filter, &scope, tx.clone()).await;
         if let Err(e) = result {
             tracing::error!(error = %e, "export failed");
             let _ = tx.send(Err(e.to_string())).await;
@@ -185,16 +192,48 @@ fn filter_of(q: &FindingQuery) -> Result<FindingFilter, ApiError> {
         .map_err(|e| ApiError(super::WebError::bad_request(e)))
 }
 
+/// Checks the export permission and audits the export (or the refused attempt); then the
+/// validated filter.
+async fn authorize(
+    s: &AppState,
+    a: &Access,
+    source: Option<String>,
+    q: &FindingQuery,
+    format: &str,
+) -> Result<FindingFilter, ApiError> {
+    s.authorize(
+        a.can_export(),
+        a,
+        source.clone(),
+        AuditAction::Export,
+        format,
+    )
+    .await?;
+    let filter = filter_of(q)?;
+    s.audit(
+        a,
+        source,
+        AuditAction::Export,
+        format,
+        serde_json::json!({ "filter": q }),
+        AuditOutcome::Success,
+    )
+    .await?;
+    Ok(filter)
+}
+
 fn stamp() -> String {
     chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string()
 }
 
 pub async fn csv(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    SourceAddr(source): SourceAddr,
     Query(q): Query<FindingQuery>,
 ) -> Result<Response, ApiError> {
-    let filter = filter_of(&q)?;
-    let rx = spawn_rows(s.store().clone(), filter);
+    let filter = authorize(&s, &a, source, &q, "findings.csv").await?;
+    let rx = spawn_rows(s.store().clone(), filter, a.scope);
     let mut head = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut head);
@@ -214,10 +253,12 @@ pub async fn csv(
 
 pub async fn json(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    SourceAddr(source): SourceAddr,
     Query(q): Query<FindingQuery>,
 ) -> Result<Response, ApiError> {
-    let filter = filter_of(&q)?;
-    let rx = spawn_rows(s.store().clone(), filter);
+    let filter = authorize(&s, &a, source, &q, "findings.json").await?;
+    let rx = spawn_rows(s.store().clone(), filter, a.scope);
     let head = format!(
         "{{\"schema_version\":{},\"kind\":\"findings-export\",\"exported_at\":{},\"filter\":{},\"findings\":[",
         rampart_engine::report::SCHEMA_VERSION,
@@ -236,15 +277,17 @@ pub async fn json(
         .into_response())
 }
 
-/// A bare JSON array of findings in one of the engine's formats.
-fn array_export(
+/// A bare JSON array of findings in one of the engine's formats, of the accounts `a` may see.
+async fn array_export(
     s: &AppState,
+    a: Access,
+    source: Option<String>,
     q: &FindingQuery,
     ext: &str,
     encode: Encode,
 ) -> Result<Response, ApiError> {
-    let filter = filter_of(q)?;
-    let rx = spawn_rows(s.store().clone(), filter);
+    let filter = authorize(s, &a, source, q, &format!("findings.{ext}.json")).await?;
+    let rx = spawn_rows(s.store().clone(), filter, a.scope);
     let name = format!(
         "attachment; filename=\"rampart-findings-{}.{ext}.json\"",
         stamp()
@@ -262,15 +305,19 @@ fn array_export(
 /// OCSF Detection Findings (`/export/findings.ocsf.json`).
 pub async fn ocsf(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    SourceAddr(source): SourceAddr,
     Query(q): Query<FindingQuery>,
 ) -> Result<Response, ApiError> {
-    array_export(&s, &q, "ocsf", ocsf_row)
+    array_export(&s, a, source, &q, "ocsf", ocsf_row).await
 }
 
 /// ASFF findings (`/export/findings.asff.json`), ready for `BatchImportFindings`.
 pub async fn asff(
     State(s): State<AppState>,
+    CurrentAccess(a): CurrentAccess,
+    SourceAddr(source): SourceAddr,
     Query(q): Query<FindingQuery>,
 ) -> Result<Response, ApiError> {
-    array_export(&s, &q, "asff", asff_row)
+    array_export(&s, a, source, &q, "asff", asff_row).await
 }

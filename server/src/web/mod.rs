@@ -1,26 +1,30 @@
 //! The dashboard's HTTP server: axum routes, thin handlers over storage and the Leptos
 //! pages, JSON twins under `/api/`, streamed exports, security headers and CSRF.
 
+mod admin;
 mod api;
 mod auth;
+mod current;
 mod error;
 mod export;
 mod pages;
 mod principals;
 mod security;
 
+pub use current::{ANONYMOUS, CurrentAccess, SourceAddr};
 pub use error::WebError;
 
+use crate::access::{Access, Scope};
 use crate::auth::Auth;
 use crate::config::ScanDefaults;
 use crate::jobs::{Jobs, scannable};
-use crate::store::{FindingFilter, Store};
+use crate::store::{AuditAction, AuditEntry, AuditOutcome, FindingFilter, Store};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use rampart_app::model::{
     AccountData, CheckDetail, CheckInfo, ComplianceData, DiffData, FindingDetail, FindingQuery,
-    FindingsData, OverviewData, OverviewQuery, ScansData,
+    FindingRow, FindingsData, OverviewData, OverviewQuery, ScanData, ScansData,
 };
 use rampart_engine::checks::{Framework, registry};
 use std::sync::Arc;
@@ -49,6 +53,9 @@ static CONTROLS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| 
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    /// Requests must carry an [`Access`] (inserted by the authentication middleware);
+    /// without one they get 401. Off: every request has full access (demo, loopback).
+    auth_required: bool,
 }
 
 struct Inner {
@@ -68,6 +75,7 @@ impl AppState {
 
     /// With the given authentication of the JSON API.
     pub fn with_auth(store: Store, demo: bool, scan: ScanDefaults, auth: Auth) -> Self {
+        let auth_enabled = auth.is_enabled();
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -77,11 +85,23 @@ impl AppState {
                 analyses: Default::default(),
                 auth,
             }),
+            auth_required: false,
         }
+        .with_auth_required(auth_enabled)
     }
 
     pub fn auth(&self) -> &Auth {
         &self.inner.auth
+    }
+
+    /// The same state, refusing requests that carry no [`Access`] when `required`.
+    pub fn with_auth_required(mut self, required: bool) -> Self {
+        self.auth_required = required;
+        self
+    }
+
+    pub fn auth_required(&self) -> bool {
+        self.auth_required
     }
 
     pub fn store(&self) -> &Store {
@@ -94,18 +114,31 @@ impl AppState {
 
     // Loaders: one per page, shared by the HTML page and its JSON twin.
 
-    pub async fn overview(&self, q: &OverviewQuery) -> Result<OverviewData, WebError> {
-        Ok(self.store().overview(q, scannable, |_| true).await?)
+    // Every loader takes the user's scope: another team's account, scan or finding is a
+    // 404, exactly like one that does not exist.
+
+    pub async fn overview(
+        &self,
+        q: &OverviewQuery,
+        scope: &Scope,
+    ) -> Result<OverviewData, WebError> {
+        Ok(self.store().overview(q, scope, scannable).await?)
     }
 
-    pub async fn account(&self, id: &str) -> Result<AccountData, WebError> {
-        Ok(self.store().account_page(id, scannable).await?)
+    pub async fn account(&self, id: &str, scope: &Scope) -> Result<AccountData, WebError> {
+        Ok(self.store().account_page(id, scope, scannable).await?)
     }
 
-    pub async fn findings(&self, q: &FindingQuery) -> Result<FindingsData, WebError> {
+    pub async fn findings(
+        &self,
+        q: &FindingQuery,
+        scope: &Scope,
+    ) -> Result<FindingsData, WebError> {
         let filter = FindingFilter::from_query(q, Some("FAIL")).map_err(WebError::bad_request)?;
-        let ((rows, total, mut facets), accounts) =
-            futures::try_join!(self.store().findings(&filter), self.store().account_names())?;
+        let ((rows, total, mut facets), accounts) = futures::try_join!(
+            self.store().findings(&filter, scope),
+            self.store().account_names(scope)
+        )?;
         let names: std::collections::HashMap<&str, &str> = accounts
             .iter()
             .map(|(id, name)| (id.as_str(), name.as_str()))
@@ -129,29 +162,49 @@ impl AppState {
         })
     }
 
-    pub async fn finding(&self, key: i64) -> Result<FindingDetail, WebError> {
-        Ok(self.store().finding_detail(key).await?)
+    pub async fn finding(&self, key: i64, scope: &Scope) -> Result<FindingDetail, WebError> {
+        Ok(self.store().finding_detail(key, scope).await?)
     }
 
-    pub async fn scans(&self, account: &str) -> Result<ScansData, WebError> {
-        let (a, scans) =
-            futures::try_join!(self.store().account(account), self.store().scans(account))?;
+    pub async fn scan(
+        &self,
+        id: i64,
+        scope: &Scope,
+    ) -> Result<(ScanData, Vec<FindingRow>), WebError> {
+        Ok(futures::try_join!(
+            self.store().scan(id, scope),
+            self.store().scan_findings(id, scope)
+        )?)
+    }
+
+    pub async fn scans(&self, account: &str, scope: &Scope) -> Result<ScansData, WebError> {
+        let (a, scans) = futures::try_join!(
+            self.store().visible_account(account, scope),
+            self.store().scans(account, scope)
+        )?;
         Ok(ScansData {
             account: a.info(scannable(&a)),
             scans,
         })
     }
 
-    pub async fn diff(&self, account: &str, from: i64, to: i64) -> Result<DiffData, WebError> {
-        let a = self.store().account(account).await?;
-        let (sa, sb) = futures::try_join!(self.store().scan(from), self.store().scan(to))?;
+    pub async fn diff(
+        &self,
+        account: &str,
+        from: i64,
+        to: i64,
+        scope: &Scope,
+    ) -> Result<DiffData, WebError> {
+        let a = self.store().visible_account(account, scope).await?;
+        let (sa, sb) =
+            futures::try_join!(self.store().scan(from, scope), self.store().scan(to, scope))?;
         if sa.scan.account_id != a.id || sb.scan.account_id != a.id {
             return Err(WebError::bad_request(format!(
                 "scans {from} and {to} must both be scans of account {}",
                 a.id
             )));
         }
-        let (new, resolved, still_failing) = self.store().diff(from, to).await?;
+        let (new, resolved, still_failing) = self.store().diff(from, to, scope).await?;
         Ok(DiffData {
             account: a.info(scannable(&a)),
             from: sa.scan,
@@ -162,13 +215,17 @@ impl AppState {
         })
     }
 
-    pub async fn compliance(&self, framework: Option<&str>) -> Result<ComplianceData, WebError> {
+    pub async fn compliance(
+        &self,
+        framework: Option<&str>,
+        scope: &Scope,
+    ) -> Result<ComplianceData, WebError> {
         let framework = match framework.filter(|f| !f.is_empty()) {
             None => Framework::CisAws3,
             Some(f) => Framework::parse(f)
                 .ok_or_else(|| WebError::bad_request(format!("unknown framework `{f}`")))?,
         };
-        Ok(self.store().compliance(framework, |_| true).await?)
+        Ok(self.store().compliance(framework, scope).await?)
     }
 
     pub fn checks(&self) -> Vec<CheckInfo> {
@@ -178,13 +235,78 @@ impl AppState {
             .collect()
     }
 
-    pub async fn check(&self, id: &str) -> Result<CheckDetail, WebError> {
-        Ok(self.store().check_detail(id, |_| true).await?)
+    pub async fn check(&self, id: &str, scope: &Scope) -> Result<CheckDetail, WebError> {
+        Ok(self.store().check_detail(id, scope).await?)
+    }
+
+    /// Appends to the audit log. A failure is logged and becomes a 500: an audited action
+    /// whose record cannot be written should not go unnoticed.
+    pub async fn audit(
+        &self,
+        access: &Access,
+        source: Option<String>,
+        action: AuditAction,
+        target: &str,
+        detail: serde_json::Value,
+        outcome: AuditOutcome,
+    ) -> Result<(), WebError> {
+        let entry = AuditEntry {
+            actor: access.user.clone(),
+            source,
+            action,
+            target: target.to_owned(),
+            detail,
+            outcome,
+        };
+        self.store().audit(&entry).await?;
+        Ok(())
+    }
+
+    /// `Ok` when `allowed`; else records the refused attempt and returns 403.
+    pub async fn authorize(
+        &self,
+        allowed: bool,
+        access: &Access,
+        source: Option<String>,
+        action: AuditAction,
+        target: &str,
+    ) -> Result<(), WebError> {
+        if allowed {
+            return Ok(());
+        }
+        let what = action.as_str().replace('_', " ");
+        self.audit(
+            access,
+            source,
+            action,
+            target,
+            serde_json::json!({ "role": access.role.as_str() }),
+            AuditOutcome::Denied,
+        )
+        .await?;
+        current::require(false, &format!("do this ({what})"))
     }
 }
 
 /// The largest request body: snapshots for import.
 const MAX_UPLOAD: usize = crate::ingest::MAX_SNAPSHOT_BYTES;
+
+/// Every route of the dashboard, every request with `access` (for embedding Rampart behind
+/// an authenticating layer that knows its user, and for tests). An `Access` the request
+/// already carries wins.
+pub fn router_with_access(state: AppState, access: Access) -> Router {
+    router(state).layer(axum::middleware::from_fn(
+        move |mut req: axum::extract::Request, next: axum::middleware::Next| {
+            let access = access.clone();
+            async move {
+                if req.extensions().get::<Access>().is_none() {
+                    req.extensions_mut().insert(access);
+                }
+                next.run(req).await
+            }
+        },
+    ))
+}
 
 /// Every route of the dashboard.
 pub fn router(state: AppState) -> Router {
@@ -232,6 +354,8 @@ pub fn router(state: AppState) -> Router {
         .route("/export/findings.json", get(export::json))
         .route("/export/findings.ocsf.json", get(export::ocsf))
         .route("/export/findings.asff.json", get(export::asff))
+        .route("/admin/audit", get(admin::audit))
+        .route("/admin/audit.csv", get(admin::audit_csv))
         .nest("/api", api)
         .route("/static/rampart.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
@@ -250,7 +374,13 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until Ctrl-C / SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    let app = router(state);
+    serve_router(listener, router(state)).await
+}
+
+/// Serves `app` (from [`router`] or [`router_with_access`]) until Ctrl-C / SIGTERM, with
+/// the client's address available to handlers (the audit log records it).
+pub async fn serve_router(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

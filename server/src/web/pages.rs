@@ -1,10 +1,12 @@
 //! HTML handlers: parse the request, load the view model, render the page.
 
 use super::AppState;
+use super::current::{CurrentAccess, SourceAddr};
 use super::error::{PageError, WebError};
 use super::security::{CsrfToken, tokens_match};
 use crate::ingest::import_snapshot;
 use crate::jobs::JobError;
+use crate::store::{AuditAction, AuditOutcome};
 use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -44,36 +46,40 @@ fn fail(chrome: &Chrome) -> impl FnOnce(WebError) -> PageError + '_ {
 pub async fn overview(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Query(q): Query<OverviewQuery>,
 ) -> PageResult {
-    let data = s.overview(&q).await.map_err(fail(&c))?;
+    let data = s.overview(&q, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::overview::render(&c, data)))
 }
 
 pub async fn account(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
 ) -> PageResult {
-    let data = s.account(&id).await.map_err(fail(&c))?;
+    let data = s.account(&id, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::account::render(&c, data)))
 }
 
 pub async fn scans(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
 ) -> PageResult {
-    let data = s.scans(&id).await.map_err(fail(&c))?;
+    let data = s.scans(&id, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::scans::render_list(&c, data)))
 }
 
 pub async fn principals(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
 ) -> PageResult {
-    let data = s.principals(&id).await.map_err(fail(&c))?;
+    let data = s.principals(&id, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::principals::render_list(&c, data)))
 }
 
@@ -85,10 +91,11 @@ pub struct PrincipalQuery {
 pub async fn principal(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
     Query(q): Query<PrincipalQuery>,
 ) -> PageResult {
-    let data = s.principal(&id, &q.arn).await.map_err(fail(&c))?;
+    let data = s.principal(&id, &q.arn, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::principals::render_one(&c, data)))
 }
 
@@ -101,21 +108,26 @@ pub struct DiffQuery {
 pub async fn diff(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
     Query(q): Query<DiffQuery>,
 ) -> PageResult {
-    let data = s.diff(&id, q.from, q.to).await.map_err(fail(&c))?;
+    let data = s
+        .diff(&id, q.from, q.to, &a.scope)
+        .await
+        .map_err(fail(&c))?;
     Ok(Html(pages::scans::render_diff(&c, data)))
 }
 
 pub async fn scan(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<i64>,
 ) -> PageResult {
     let data = s
         .store()
-        .scan(id)
+        .scan(id, &a.scope)
         .await
         .map_err(WebError::from)
         .map_err(fail(&c))?;
@@ -125,18 +137,20 @@ pub async fn scan(
 pub async fn findings(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Query(q): Query<FindingQuery>,
 ) -> PageResult {
-    let data = s.findings(&q).await.map_err(fail(&c))?;
+    let data = s.findings(&q, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::findings::render(&c, data)))
 }
 
 pub async fn finding(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Path(key): Path<i64>,
 ) -> PageResult {
-    let data = s.finding(key).await.map_err(fail(&c))?;
+    let data = s.finding(key, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::findings::render_detail(&c, data)))
 }
 
@@ -147,9 +161,10 @@ pub async fn checks(State(s): State<AppState>, PageChrome(c): PageChrome) -> Htm
 pub async fn check(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Path(id): Path<String>,
 ) -> PageResult {
-    let data = s.check(&id).await.map_err(fail(&c))?;
+    let data = s.check(&id, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::compliance::render_check(&c, data)))
 }
 
@@ -161,29 +176,58 @@ pub struct FrameworkQuery {
 pub async fn compliance(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
     Query(q): Query<FrameworkQuery>,
 ) -> PageResult {
     let data = s
-        .compliance(q.framework.as_deref())
+        .compliance(q.framework.as_deref(), &a.scope)
         .await
         .map_err(fail(&c))?;
     Ok(Html(pages::compliance::render(&c, data)))
 }
 
-/// POST: start a background scan, then back to the account page (which shows progress).
+/// POST: start a background scan (analysts and admins, within their scope), then back to
+/// the account page (which shows progress). A started scan is audited.
 pub async fn scan_now(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
+    SourceAddr(source): SourceAddr,
     Path(id): Path<String>,
 ) -> Result<Redirect, PageError> {
     let account = s
         .store()
-        .account(&id)
+        .visible_account(&id, &a.scope)
         .await
         .map_err(WebError::from)
         .map_err(fail(&c))?;
+    s.authorize(
+        a.can_scan(),
+        &a,
+        source.clone(),
+        AuditAction::ScanStarted,
+        &id,
+    )
+    .await
+    .map_err(fail(&c))?;
     match s.inner.jobs.start(s.store(), &s.inner.scan, account).await {
-        Ok(_) | Err(JobError::AlreadyRunning(_)) => Ok(Redirect::to(&format!(
+        Ok(scan_id) => {
+            s.audit(
+                &a,
+                source,
+                AuditAction::ScanStarted,
+                &id,
+                serde_json::json!({ "scan_id": scan_id }),
+                AuditOutcome::Success,
+            )
+            .await
+            .map_err(fail(&c))?;
+            Ok(Redirect::to(&format!(
+                "/accounts/{}",
+                rampart_app::util::enc(&id)
+            )))
+        }
+        Err(JobError::AlreadyRunning(_)) => Ok(Redirect::to(&format!(
             "/accounts/{}",
             rampart_app::util::enc(&id)
         ))),
@@ -201,12 +245,21 @@ pub async fn import_form(PageChrome(c): PageChrome) -> Html<String> {
     Html(pages::import(&c, None))
 }
 
-/// POST (multipart): a snapshot upload. The CSRF field is checked before the file is used.
+/// POST (multipart): a snapshot upload (`Access::can_import`). The CSRF field is checked
+/// before the file is used; an import is audited.
 pub async fn import_upload(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
+    CurrentAccess(a): CurrentAccess,
+    SourceAddr(source): SourceAddr,
     mut form: Multipart,
 ) -> Response {
+    if let Err(e) = s
+        .authorize(a.can_import(), &a, source.clone(), AuditAction::Import, "")
+        .await
+    {
+        return PageError(e, c).into_response();
+    }
     let mut csrf = None;
     let mut file: Option<Vec<u8>> = None;
     loop {
@@ -269,7 +322,22 @@ pub async fn import_upload(
             .into_response();
     };
     match import_snapshot(s.store(), &bytes).await {
-        Ok(result) => Html(pages::import(&c, Some(Ok(result)))).into_response(),
+        Ok(result) => {
+            if let Err(e) = s
+                .audit(
+                    &a,
+                    source,
+                    AuditAction::Import,
+                    &result.account_id,
+                    serde_json::json!({ "scan_id": result.scan_id, "findings": result.findings }),
+                    AuditOutcome::Success,
+                )
+                .await
+            {
+                return PageError(e, c).into_response();
+            }
+            Html(pages::import(&c, Some(Ok(result)))).into_response()
+        }
         Err(crate::ingest::ImportError::Store(e)) => PageError(e.into(), c).into_response(),
         Err(e) => (
             StatusCode::UNPROCESSABLE_ENTITY,

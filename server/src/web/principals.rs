@@ -53,8 +53,12 @@ impl AppState {
         Ok((scan_id, analysed))
     }
 
-    pub async fn principals(&self, account: &str) -> Result<PrincipalsData, WebError> {
-        let a = self.store().account(account).await?;
+    pub async fn principals(
+        &self,
+        account: &str,
+        scope: &crate::access::Scope,
+    ) -> Result<PrincipalsData, WebError> {
+        let a = self.store().visible_account(account, scope).await?;
         let (scan_id, analysed) = self.analysis(account).await?;
         let (model, analysis) = &*analysed;
         Ok(PrincipalsData {
@@ -74,8 +78,13 @@ impl AppState {
         })
     }
 
-    pub async fn principal(&self, account: &str, arn: &str) -> Result<PrincipalData, WebError> {
-        let a = self.store().account(account).await?;
+    pub async fn principal(
+        &self,
+        account: &str,
+        arn: &str,
+        scope: &crate::access::Scope,
+    ) -> Result<PrincipalData, WebError> {
+        let a = self.store().visible_account(account, scope).await?;
         let (scan_id, analysed) = self.analysis(account).await?;
         let (model, analysis) = &*analysed;
         let p = model

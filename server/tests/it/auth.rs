@@ -105,6 +105,27 @@ impl Pool {
     }
 
     /// `alice` signs in through `client_id`.
+    /// Creates the groups (if needed) and adds alice to them.
+    async fn add_to_groups(&self, groups: &[&str]) {
+        for g in groups {
+            let _ = self
+                .client
+                .create_group()
+                .user_pool_id(&self.id)
+                .group_name(*g)
+                .send()
+                .await;
+            self.client
+                .admin_add_user_to_group()
+                .user_pool_id(&self.id)
+                .username("alice")
+                .group_name(*g)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
     async fn sign_in(&self, client_id: &str) -> Tokens {
         let result = self
             .client
@@ -246,8 +267,21 @@ async fn api_requires_a_cognito_access_token() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("Bearer"), "{body}");
 
+    // A valid token without a Rampart role group gets nothing.
     let r = get(&base, "/api/accounts", Some(&tokens.access)).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // As a viewer of the payments team, alice sees that team's two accounts.
+    pool.add_to_groups(&["rampart-viewer", "team-payments"])
+        .await;
+    let team = pool.sign_in(&pool.client_id).await;
+    let r = get(&base, "/api/accounts", Some(&team.access)).await;
     assert_eq!(r.status(), StatusCode::OK);
+    let accounts: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(accounts.as_array().unwrap().len(), 2, "{accounts}");
+    // As an admin she sees all six.
+    pool.add_to_groups(&["rampart-admin"]).await;
+    let admin = pool.sign_in(&pool.client_id).await;
+    let r = get(&base, "/api/accounts", Some(&admin.access)).await;
     let accounts: serde_json::Value = r.json().await.unwrap();
     assert_eq!(accounts.as_array().unwrap().len(), 6);
 
@@ -267,7 +301,7 @@ async fn api_requires_a_cognito_access_token() {
         get(&base, "/api/nothing-here", None).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let r = get(&base, "/api/nothing-here", Some(&tokens.access)).await;
+    let r = get(&base, "/api/nothing-here", Some(&admin.access)).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert!(r.text().await.unwrap().contains("no API endpoint"));
     assert_eq!(get(&base, "/healthz", None).await.status(), StatusCode::OK);

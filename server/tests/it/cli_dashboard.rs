@@ -46,7 +46,10 @@ async fn import_adds_a_scan_of_the_snapshot_account_and_refuses_malformed_files(
     );
 
     let store = Store::open(db).await.unwrap();
-    let scans = store.scans("246813579024").await.unwrap();
+    let scans = store
+        .scans("246813579024", &rampart::store::Scope::All)
+        .await
+        .unwrap();
     assert_eq!(scans.len(), 1, "the bad file added nothing");
     assert_eq!(scans[0].source, "import");
     assert_eq!(store.accounts().await.unwrap().len(), 1);

@@ -4,7 +4,7 @@
 
 use rampart::config::ScanDefaults;
 use rampart::ingest::load_demo;
-use rampart::store::Store;
+use rampart::store::{Scope, Store};
 use rampart::web::{AppState, serve};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -829,7 +829,7 @@ async fn findings_are_tracked_across_scans_first_seen_and_resolved(db: Db) {
     let (s2, _) = rampart::ingest::ingest(&store, &good, "import", None, good.collected_at)
         .await
         .unwrap();
-    let (new, resolved, still) = store.diff(s1, s2).await.unwrap();
+    let (new, resolved, still) = store.diff(s1, s2, &Scope::All).await.unwrap();
     assert!(new.is_empty());
     assert!(
         !resolved.is_empty(),
@@ -840,7 +840,10 @@ async fn findings_are_tracked_across_scans_first_seen_and_resolved(db: Db) {
             .iter()
             .all(|r| !resolved.iter().any(|x| x.key_id == r.key_id))
     );
-    let detail = store.finding_detail(resolved[0].key_id).await.unwrap();
+    let detail = store
+        .finding_detail(resolved[0].key_id, &Scope::All)
+        .await
+        .unwrap();
     assert!(detail.resolved_at.is_some());
     assert_eq!(detail.history.len(), 2);
     assert_eq!(detail.history[0].status, "PASS");
@@ -852,7 +855,10 @@ async fn findings_are_tracked_across_scans_first_seen_and_resolved(db: Db) {
     rampart::ingest::ingest(&store, &older, "import", None, older.collected_at)
         .await
         .unwrap();
-    let detail = store.finding_detail(resolved[0].key_id).await.unwrap();
+    let detail = store
+        .finding_detail(resolved[0].key_id, &Scope::All)
+        .await
+        .unwrap();
     assert!(detail.resolved_at.is_some());
     assert_eq!(detail.first_seen_at, rampart::store::ts(older.collected_at));
 }
@@ -869,7 +875,7 @@ async fn interrupted_scans_are_marked_failed_at_start(db: Db) {
         .unwrap();
     assert_eq!(store.running_scan("777788889999").await.unwrap(), Some(id));
     assert_eq!(store.fail_interrupted_scans().await.unwrap(), 1);
-    let scan = store.scan(id).await.unwrap();
+    let scan = store.scan(id, &Scope::All).await.unwrap();
     assert_eq!(scan.scan.status, "failed");
     assert!(scan.scan.message.contains("interrupted"));
 }

@@ -2,6 +2,7 @@
 //! users reach AWS (`AWS_ENDPOINT_URL`, environment credentials, `--role-arn`/`--external-id`).
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
+mod access;
 mod auth;
 mod cli_dashboard;
 mod cli_policy;
