@@ -7,11 +7,13 @@
 mod accounts;
 mod findings;
 mod scans;
+mod sessions;
 mod views;
 
 pub use accounts::AccountRecord;
 pub use findings::{ExportRow, FindingFilter};
 pub use scans::ScanInput;
+pub use sessions::SessionRecord;
 pub use views::{check_info, control_order};
 
 use chrono::{DateTime, Utc};
