@@ -511,3 +511,16 @@ pub async fn sign_out(State(s): State<AppState>, headers: HeaderMap) -> Response
     }
     resp
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_authenticator_qr_code_is_an_inline_svg_without_xml_declaration() {
+        let svg = qr_svg("alice@example.com", "JBSWY3DPEHPK3PXP");
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"), "{svg}");
+        assert!(svg.contains("<path") && !svg.contains("<?xml") && !svg.contains("style="));
+        assert_ne!(svg, qr_svg("bob", "JBSWY3DPEHPK3PXP"));
+    }
+}

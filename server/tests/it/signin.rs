@@ -3,7 +3,7 @@
 //!
 //! moto accepts any 6-digit TOTP code unless `MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true`
 //! (moto/cognitoidp/models.py, `verify_software_token` and `SOFTWARE_TOKEN_MFA`), so the
-//! MFA tests prove the flow and its forms, not the code check; moto does not implement
+//! MFA test proves the flow and its forms, not the code check; moto does not implement
 //! `RevokeToken` (sign-out logs that and goes on with `GlobalSignOut`).
 
 use crate::auth::{PASSWORD, Pool};
@@ -262,58 +262,61 @@ async fn a_new_user_sets_a_password_through_the_form_and_lands_on_the_overview()
     assert!(other.sign_in("bob", NEW_PASSWORD).await.redirects_to("/"));
 }
 
+/// moto answers `MFA_SETUP` with `MFAS_CAN_SETUP` as a JSON list where Cognito sends a
+/// string, which the SDK cannot read: the set-up step is not reachable through moto. The
+/// authenticator is therefore registered with the access token (as an account page would),
+/// and the form is tested on `SOFTWARE_TOKEN_MFA`; the set-up page's QR code is unit-tested.
 #[tokio::test]
-async fn a_pool_requiring_mfa_sets_up_an_authenticator_then_asks_for_its_code() {
+async fn a_user_with_an_authenticator_is_asked_for_its_code() {
     let pool = Pool::new().await;
     require_totp(&pool).await;
-    invite(&pool, "carol").await;
+    // Register alice's authenticator (moto: not yet verified users get tokens directly).
+    let result = pool
+        .client
+        .initiate_auth()
+        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+        .client_id(&pool.client_id)
+        .auth_parameters("USERNAME", "alice")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    let access = result.authentication_result.unwrap().access_token.unwrap();
+    pool.client
+        .associate_software_token()
+        .access_token(&access)
+        .send()
+        .await
+        .unwrap();
+    pool.client
+        .verify_software_token()
+        .access_token(&access)
+        .user_code("123456")
+        .send()
+        .await
+        .unwrap();
     let app = app(&pool, SessionPolicy::default()).await;
 
     let b = Browser::new(&app);
     assert!(
-        b.sign_in("carol", TEMPORARY)
-            .await
-            .redirects_to("/signin/new-password")
-    );
-    let r = b
-        .post(
-            "/signin/new-password",
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
-        )
-        .await;
-    assert!(
-        r.redirects_to("/signin/mfa-setup"),
-        "{} {}",
-        r.status,
-        r.body
-    );
-    let setup = b.get("/signin/mfa-setup").await;
-    assert_eq!(setup.status, StatusCode::OK);
-    assert!(setup.body.contains("<svg") && setup.body.contains("<path"));
-    assert!(!setup.body.contains("<?xml"));
-    assert!(setup.body.contains("class=\"secret\""));
-    assert!(b.cookie("rampart_session").is_none());
-
-    let r = b.post("/signin/mfa-setup", &[("code", "123456")]).await;
-    assert!(r.redirects_to("/"), "{} {}", r.status, r.body);
-    assert!(stored_session(&app, &b).await.is_some());
-    assert_eq!(b.get("/").await.status, StatusCode::OK);
-
-    // Next time: password, then a code.
-    let b = Browser::new(&app);
-    assert!(
-        b.sign_in("carol", NEW_PASSWORD)
+        b.sign_in("alice", PASSWORD)
             .await
             .redirects_to("/signin/mfa")
     );
+    assert!(b.cookie("rampart_session").is_none());
     assert!(b.get("/").await.redirects_to("/signin"));
     let form = b.get("/signin/mfa").await;
+    assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("one-time-code"));
     // A step out of order goes back to the start.
     assert!(b.get("/signin/mfa-setup").await.redirects_to("/signin"));
+    assert!(b.get("/signin/new-password").await.redirects_to("/signin"));
     let r = b.post("/signin/mfa", &[("code", "654321")]).await;
     assert!(r.redirects_to("/"), "{} {}", r.status, r.body);
+    assert!(stored_session(&app, &b).await.is_some());
     assert_eq!(b.get("/").await.status, StatusCode::OK);
+    // The pending sign-in is used up.
+    assert!(b.get("/signin/mfa").await.redirects_to("/signin"));
 }
 
 #[tokio::test]
