@@ -134,7 +134,8 @@ mod tests {
         assert_eq!(p.judge(&record(0, 0, 60), t(10)), Verdict::Valid);
         assert_eq!(p.judge(&record(0, 0, 60), t(30)), Verdict::Expired("idle"));
         assert_eq!(p.judge(&record(0, 0, 60), t(29)), Verdict::Valid);
-        assert_eq!(p.judge(&record(0, 0, 60), t(56)), Verdict::Refresh);
+        assert_eq!(p.judge(&record(0, 50, 60), t(56)), Verdict::Refresh);
+        assert_eq!(p.judge(&record(0, 50, 60), t(54)), Verdict::Valid);
         assert_eq!(
             p.judge(&record(0, 715, 800), t(720)),
             Verdict::Expired("absolute")
