@@ -38,6 +38,14 @@ pub fn shell(title: &str, chrome: &Chrome, body: AnyView, refresh: Option<u32>) 
             </div>
         }
     });
+    let user = chrome.user.clone().map(|name| {
+        view! {
+            <div class="user">
+                <span class="muted">{name}</span>
+                <PostButton action="/signout".to_owned() csrf=chrome.csrf.clone() label="Sign out" class="button secondary"/>
+            </div>
+        }
+    });
     let refresh = refresh.map(|s| view! { <meta http-equiv="refresh" content=s.to_string()/> });
     let title = format!("{title} · Rampart");
     let html = view! {
@@ -58,6 +66,7 @@ pub fn shell(title: &str, chrome: &Chrome, body: AnyView, refresh: Option<u32>) 
                         "Rampart"
                     </a>
                     <nav aria-label="Main">{nav}</nav>
+                    {user}
                 </header>
                 {banner}
                 <main>{body}</main>

@@ -14,6 +14,8 @@ pub struct Chrome {
     pub csrf: String,
     /// Path of the current page (for the navigation's active item).
     pub path: String,
+    /// The signed-in user (with a sign-out button); `None` without sign-in.
+    pub user: Option<String>,
 }
 
 /// Failed findings per severity.

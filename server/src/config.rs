@@ -25,8 +25,14 @@
 //! client_secret = "..."                # optional (confidential app clients)
 //! issuer = "..."                       # default https://cognito-idp.<region>.amazonaws.com/<pool id>
 //! jwks_url = "..."                     # default <issuer>/.well-known/jwks.json
+//!
+//! [session]                            # dashboard sign-in sessions (with [cognito])
+//! idle_timeout_minutes = 30
+//! absolute_timeout_hours = 12
+//! cookie_secure = true                 # false only on a loopback address over plain HTTP
 //! ```
 
+use crate::auth::SessionPolicy;
 use crate::store::AccountRecord;
 use rampart_engine::types::{AccountId, Region};
 use secrecy::SecretString;
@@ -64,6 +70,46 @@ pub struct FileConfig {
     pub accounts: Vec<LinkedAccount>,
     #[serde(default)]
     pub cognito: CognitoFile,
+    #[serde(default)]
+    pub session: SessionFile,
+}
+
+/// The `[session]` section as written; [`SessionPolicy`] is the checked form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionFile {
+    pub idle_timeout_minutes: Option<u32>,
+    pub absolute_timeout_hours: Option<u32>,
+    pub cookie_secure: Option<bool>,
+}
+
+impl SessionFile {
+    fn check(self, listen: SocketAddr) -> Result<SessionPolicy, ConfigError> {
+        let mut p = SessionPolicy::default();
+        let invalid = |m: &str| ConfigError::Invalid(format!("session: {m}"));
+        if let Some(m) = self.idle_timeout_minutes {
+            if m == 0 {
+                return Err(invalid("idle_timeout_minutes must be at least 1"));
+            }
+            p.idle = chrono::TimeDelta::minutes(m.into());
+        }
+        if let Some(h) = self.absolute_timeout_hours {
+            if h == 0 || h > 24 * 30 {
+                return Err(invalid("absolute_timeout_hours must be between 1 and 720"));
+            }
+            p.absolute = chrono::TimeDelta::hours(h.into());
+        }
+        if self.cookie_secure == Some(false) {
+            if !listen.ip().is_loopback() {
+                return Err(invalid(
+                    "cookie_secure = false is only allowed on a loopback listen address \
+                     (browsers reach other addresses through HTTPS)",
+                ));
+            }
+            p.secure_cookie = false;
+        }
+        Ok(p)
+    }
 }
 
 /// The `[cognito]` section as written; [`CognitoConfig`] is the checked form.
@@ -244,6 +290,8 @@ pub struct Config {
     pub accounts: Vec<LinkedAccount>,
     /// `None`: no sign-in configured (`rampart serve` then needs `--insecure-no-auth`).
     pub cognito: Option<CognitoConfig>,
+    /// Timeouts and cookie of dashboard sessions (used when `cognito` is set).
+    pub session: SessionPolicy,
 }
 
 /// Values from the command line (highest precedence).
@@ -316,6 +364,29 @@ impl Config {
         if let Some(v) = cognito_env("RAMPART_COGNITO_CLIENT_SECRET") {
             c.client_secret = Some(SecretString::from(v));
         }
+        for (var, slot) in [
+            (
+                "RAMPART_SESSION_IDLE_TIMEOUT_MINUTES",
+                &mut fc.session.idle_timeout_minutes,
+            ),
+            (
+                "RAMPART_SESSION_ABSOLUTE_TIMEOUT_HOURS",
+                &mut fc.session.absolute_timeout_hours,
+            ),
+        ] {
+            if let Some(v) = env(var) {
+                *slot = Some(v.trim().parse().map_err(|_| ConfigError::Env {
+                    var,
+                    message: format!("`{v}` is not a whole number"),
+                })?);
+            }
+        }
+        if let Some(v) = env("RAMPART_SESSION_COOKIE_SECURE") {
+            fc.session.cookie_secure = Some(v.trim().parse().map_err(|_| ConfigError::Env {
+                var: "RAMPART_SESSION_COOKIE_SECURE",
+                message: format!("`{v}` is not true or false"),
+            })?);
+        }
         if let Some(v) = &overrides.listen {
             fc.listen = Some(v.clone());
         }
@@ -365,6 +436,7 @@ impl Config {
             scan: fc.scan,
             accounts: fc.accounts,
             cognito: fc.cognito.check()?,
+            session: fc.session.check(listen)?,
         })
     }
 }
@@ -470,6 +542,39 @@ regions = ["eu-west-1"]
         ("RAMPART_COGNITO_USER_POOL_ID", "eu-west-1_AbC123"),
         ("RAMPART_COGNITO_CLIENT_ID", "client123"),
     ];
+
+    #[test]
+    fn session_timeouts_come_from_the_environment_and_insecure_cookies_need_loopback() {
+        let c = Config::load(None, env(&[]), &Overrides::default()).unwrap();
+        assert_eq!(c.session.idle, chrono::TimeDelta::minutes(30));
+        assert_eq!(c.session.absolute, chrono::TimeDelta::hours(12));
+        assert!(c.session.secure_cookie);
+        let vars = [
+            ("RAMPART_SESSION_IDLE_TIMEOUT_MINUTES", "5"),
+            ("RAMPART_SESSION_ABSOLUTE_TIMEOUT_HOURS", "2"),
+            ("RAMPART_SESSION_COOKIE_SECURE", "false"),
+        ];
+        let c = Config::load(None, env(&vars), &Overrides::default()).unwrap();
+        assert_eq!(c.session.idle, chrono::TimeDelta::minutes(5));
+        assert_eq!(c.session.absolute, chrono::TimeDelta::hours(2));
+        assert!(!c.session.secure_cookie);
+        let public = Overrides {
+            listen: Some("0.0.0.0:3000".into()),
+            ..Default::default()
+        };
+        let e = Config::load(None, env(&vars), &public)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cookie_secure") && e.contains("loopback"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[("RAMPART_SESSION_IDLE_TIMEOUT_MINUTES", "0")]),
+            &Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("idle_timeout_minutes"), "{e}");
+    }
 
     #[test]
     fn cognito_is_off_unless_configured() {

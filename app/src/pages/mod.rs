@@ -7,6 +7,7 @@ pub mod findings;
 pub mod overview;
 pub mod principals;
 pub mod scans;
+pub mod signin;
 
 use crate::components::shell;
 use crate::model::{Chrome, ImportResult};
@@ -45,6 +46,7 @@ pub fn import(chrome: &Chrome, outcome: Option<Result<ImportResult, String>>) ->
 pub fn error(chrome: &Chrome, status: u16, message: &str) -> String {
     let title = match status {
         400 => "Bad request",
+        401 => "Sign-in required",
         403 => "Forbidden",
         404 => "Not found",
         409 => "Conflict",

@@ -2,15 +2,22 @@
 //! them ([`Verifier`]) and says who they name ([`Principal`]). It knows nothing of HTTP:
 //! the web layer (`web::auth`) reads the `Authorization` header and calls [`Verifier`].
 //!
-//! Sign-in forms, sessions and roles build on this: a session holds a verified
-//! [`Principal`]; roles are read from [`Principal::groups`] (`cognito:groups`).
+//! The dashboard's sign-in form talks to the pool through [`IdentityProvider`]; a signed-in
+//! browser holds a session ([`session`]) whose [`Principal`] was verified from the ID token;
+//! roles are read from [`Principal::groups`] (`cognito:groups`).
 
+mod cognito;
 mod jwks;
 mod jwt;
+pub mod pending;
+pub mod session;
 #[cfg(test)]
 mod tests;
+pub mod throttle;
 
+pub use cognito::{IdentityProvider, SignInError, Step, Tokens, secret_hash};
 pub use jwt::{Verifier, VerifierOptions};
+pub use session::SessionPolicy;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -22,8 +29,35 @@ pub enum Auth {
     /// Everyone is allowed: `rampart demo`, tests, and `rampart serve --insecure-no-auth`
     /// on loopback.
     Disabled,
-    /// A Cognito access token is required.
-    Cognito(Arc<Verifier>),
+    /// A Cognito access token (API) or a session (pages) is required.
+    Cognito(Arc<Cognito>),
+}
+
+/// Everything sign-in with a Cognito user pool needs.
+pub struct Cognito {
+    pub verifier: Verifier,
+    pub idp: IdentityProvider,
+    pub policy: SessionPolicy,
+    pub throttle: throttle::Throttle,
+    pub pending: pending::PendingSignIns,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Cognito {
+    pub fn new(verifier: Verifier, idp: IdentityProvider, policy: SessionPolicy) -> Self {
+        Self {
+            verifier,
+            idp,
+            policy,
+            throttle: Default::default(),
+            pending: Default::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
 }
 
 impl Auth {

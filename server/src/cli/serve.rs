@@ -2,7 +2,7 @@
 
 use super::EXIT_OK;
 use anyhow::Context;
-use rampart::auth::{Auth, Verifier};
+use rampart::auth::{Auth, Cognito, IdentityProvider, Verifier};
 use rampart::config::{CognitoConfig, Config, Overrides, ScanDefaults};
 use rampart::ingest::{import_snapshot, load_demo};
 use rampart::store::Store;
@@ -23,7 +23,9 @@ Sign-in: an Amazon Cognito user pool, [cognito] (region, user_pool_id, client_id
 issuer, jwks_url) or RAMPART_COGNITO_REGION, RAMPART_COGNITO_USER_POOL_ID, \
 RAMPART_COGNITO_CLIENT_ID, RAMPART_COGNITO_CLIENT_SECRET, RAMPART_COGNITO_ISSUER, \
 RAMPART_COGNITO_JWKS_URL. The JSON API (/api/*) then requires `Authorization: Bearer <access \
-token>`. Without it the server refuses to start unless --insecure-no-auth is given on a \
+token>` and every page a session from the sign-in form (/signin). Sessions: [session] \
+(idle_timeout_minutes, absolute_timeout_hours, cookie_secure) or RAMPART_SESSION_IDLE_TIMEOUT_MINUTES, \
+RAMPART_SESSION_ABSOLUTE_TIMEOUT_HOURS, RAMPART_SESSION_COOKIE_SECURE. Without it the server refuses to start unless --insecure-no-auth is given on a \
 loopback address.\n\
 Databases: a file path or sqlite://FILE (default rampart.db, WAL mode), or postgres://USER@HOST/DB."
 )]
@@ -121,7 +123,22 @@ pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
             let http = reqwest::Client::builder()
                 .build()
                 .context("building the HTTP client for the user pool's keys")?;
-            Auth::Cognito(Arc::new(Verifier::new(c, http)))
+            // The sign-in calls need no AWS credentials; the endpoint follows
+            // AWS_ENDPOINT_URL like every other AWS client.
+            let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .region(aws_config::Region::new(c.region.clone()))
+                .load()
+                .await;
+            let idp = IdentityProvider::new(
+                aws_sdk_cognitoidentityprovider::Client::new(&sdk),
+                c.client_id.clone(),
+                c.client_secret.clone(),
+            );
+            Auth::Cognito(Arc::new(Cognito::new(
+                Verifier::new(c, http),
+                idp,
+                config.session.clone(),
+            )))
         }
         None => Auth::Disabled,
     };
@@ -147,7 +164,7 @@ pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
         config.accounts.len(),
         redact(&config.database_url),
         match &config.cognito {
-            Some(c) => format!("API sign-in with Cognito pool {}", c.user_pool_id),
+            Some(c) => format!("sign-in with Cognito pool {}", c.user_pool_id),
             None => "authentication off".to_owned(),
         }
     );

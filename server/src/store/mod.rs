@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod findings;
 mod scans;
+mod sessions;
 mod views;
 
 pub use crate::access::Scope;
@@ -15,6 +16,7 @@ pub use accounts::AccountRecord;
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRecord, MAX_AUDIT_ROWS};
 pub use findings::{ExportRow, FindingFilter};
 pub use scans::ScanInput;
+pub use sessions::SessionRecord;
 pub use views::{check_info, control_order};
 
 use chrono::{DateTime, Utc};

@@ -14,13 +14,13 @@ use axum::response::{IntoResponse, Response};
 
 /// The middleware in front of `/api/*`.
 pub async fn require_bearer(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
-    let Auth::Cognito(verifier) = s.auth() else {
+    let Auth::Cognito(cognito) = s.auth() else {
         return next.run(req).await;
     };
     let Some(token) = bearer_token(req.headers()) else {
         return unauthorized(None);
     };
-    match verifier.verify_access(token).await {
+    match cognito.verifier.verify_access(token).await {
         Ok(principal) => {
             // What the user may see and do follows their Cognito groups; no role group, no access.
             let Some(access) =

@@ -43,6 +43,7 @@ impl FromRequestParts<AppState> for CurrentAccess {
             demo: state.demo(),
             csrf: String::new(),
             path: parts.uri.path().to_owned(),
+            user: None,
         };
         Err(PageError(e, chrome).into_response())
     }

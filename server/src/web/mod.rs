@@ -10,6 +10,8 @@ mod export;
 mod pages;
 mod principals;
 mod security;
+mod session;
+mod signin;
 
 pub use current::{ANONYMOUS, CurrentAccess, SourceAddr};
 pub use error::WebError;
@@ -73,7 +75,7 @@ impl AppState {
         Self::with_auth(store, demo, scan, Auth::Disabled)
     }
 
-    /// With the given authentication of the JSON API.
+    /// With the given authentication of the JSON API and the pages.
     pub fn with_auth(store: Store, demo: bool, scan: ScanDefaults, auth: Auth) -> Self {
         let auth_enabled = auth.is_enabled();
         Self {
@@ -336,7 +338,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::require_bearer,
         ));
-    Router::new()
+    // HTML pages: behind a session when Cognito is configured, including their 404s.
+    let pages = Router::new()
         .route("/", get(pages::overview))
         .route("/accounts/{id}", get(pages::account))
         .route("/accounts/{id}/scan", post(pages::scan_now))
@@ -356,11 +359,28 @@ pub fn router(state: AppState) -> Router {
         .route("/export/findings.asff.json", get(export::asff))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit.csv", get(admin::audit_csv))
+        .route("/signout", post(signin::sign_out))
+        .merge(import)
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::require_session,
+        ));
+    Router::new()
+        .route("/signin", get(signin::form).post(signin::password))
+        .route(
+            "/signin/new-password",
+            get(signin::new_password_form).post(signin::new_password),
+        )
+        .route(
+            "/signin/mfa-setup",
+            get(signin::mfa_setup_form).post(signin::mfa_setup),
+        )
+        .route("/signin/mfa", get(signin::mfa_form).post(signin::mfa))
         .nest("/api", api)
         .route("/static/rampart.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
-        .merge(import)
-        .fallback(pages::not_found)
+        .merge(pages)
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(security::headers())
         .layer(CompressionLayer::new())

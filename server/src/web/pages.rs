@@ -33,6 +33,10 @@ impl FromRequestParts<AppState> for PageChrome {
                 .map(|t| t.0.clone())
                 .unwrap_or_default(),
             path: parts.uri.path().to_owned(),
+            user: parts
+                .extensions
+                .get::<crate::auth::Principal>()
+                .map(|p| p.username.clone()),
         }))
     }
 }

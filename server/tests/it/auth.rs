@@ -6,7 +6,9 @@
 use crate::dashboard::{Db, open_store};
 use aws_sdk_cognitoidentityprovider as cognito;
 use cognito::types::{AuthFlowType, ExplicitAuthFlowsType, MessageActionType};
-use rampart::auth::{Auth, TokenError, TokenUse, Verifier};
+use rampart::auth::{
+    Auth, Cognito, IdentityProvider, SessionPolicy, TokenError, TokenUse, Verifier,
+};
 use rampart::config::{CognitoConfig, ScanDefaults};
 use rampart::ingest::load_demo;
 use rampart::web::{AppState, serve};
@@ -14,13 +16,13 @@ use rampart_engine::testing::moto::MotoServer;
 use reqwest::StatusCode;
 use std::sync::Arc;
 
-const PASSWORD: &str = "Correct-Horse-Battery-9";
+pub const PASSWORD: &str = "Correct-Horse-Battery-9";
 
 /// A user pool with an app client and the user `alice` (group `auditors`).
-struct Pool {
-    client: cognito::Client,
-    id: String,
-    client_id: String,
+pub struct Pool {
+    pub client: cognito::Client,
+    pub id: String,
+    pub client_id: String,
 }
 
 struct Tokens {
@@ -29,7 +31,7 @@ struct Tokens {
 }
 
 impl Pool {
-    async fn new() -> Pool {
+    pub async fn new() -> Pool {
         let account = MotoServer::shared().new_account().await;
         let client = cognito::Client::new(&account.sdk);
         Pool::in_account(client).await
@@ -106,7 +108,12 @@ impl Pool {
 
     /// `alice` signs in through `client_id`.
     /// Creates the groups (if needed) and adds alice to them.
-    async fn add_to_groups(&self, groups: &[&str]) {
+    pub async fn add_to_groups(&self, groups: &[&str]) {
+        self.add_user_to_groups("alice", groups).await;
+    }
+
+    /// Creates the groups (if needed) and adds `user` to them.
+    pub async fn add_user_to_groups(&self, user: &str, groups: &[&str]) {
         for g in groups {
             let _ = self
                 .client
@@ -118,7 +125,7 @@ impl Pool {
             self.client
                 .admin_add_user_to_group()
                 .user_pool_id(&self.id)
-                .username("alice")
+                .username(user)
                 .group_name(*g)
                 .send()
                 .await
@@ -161,8 +168,14 @@ impl Pool {
         }
     }
 
-    fn verifier(&self) -> Verifier {
+    pub fn verifier(&self) -> Verifier {
         Verifier::new(&self.config(), reqwest::Client::new())
+    }
+
+    /// Sign-in with this pool (no client secret), under `policy`.
+    pub fn cognito(&self, policy: SessionPolicy) -> Cognito {
+        let idp = IdentityProvider::new(self.client.clone(), self.client_id.clone(), None);
+        Cognito::new(self.verifier(), idp, policy)
     }
 }
 
@@ -241,7 +254,7 @@ async fn app_behind(pool: &Pool) -> (String, tempfile::TempDir) {
     load_demo(&store, chrono::Utc::now(), 0).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let auth = Auth::Cognito(Arc::new(pool.verifier()));
+    let auth = Auth::Cognito(Arc::new(pool.cognito(SessionPolicy::default())));
     let state = AppState::with_auth(store, false, ScanDefaults::default(), auth);
     tokio::spawn(serve(listener, state));
     (base, dir)
@@ -296,7 +309,7 @@ async fn api_requires_a_cognito_access_token() {
         assert_eq!(body, serde_json::json!({"error": "invalid token"}));
     }
 
-    // Unknown API paths are behind authentication too; pages are not (yet).
+    // Unknown API paths are behind authentication too; pages need a session instead.
     assert_eq!(
         get(&base, "/api/nothing-here", None).await.status(),
         StatusCode::UNAUTHORIZED
