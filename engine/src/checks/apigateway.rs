@@ -2,10 +2,8 @@
 //! cache encryption, authorization of every method and route, usage-plan throttling,
 //! resource policies and custom-domain TLS.
 
-use super::{Check, Outcome, Status, not_collected};
+use super::{Check, Outcome, Status, not_collected, resource_policy};
 use crate::inventory::*;
-use crate::policy::analysis::{Exposure, classify_statement};
-use crate::policy::parse_value;
 use crate::types::Region;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -703,48 +701,24 @@ fn api_policy_not_public(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
     let mut out = Vec::new();
     for (region, data) in regions(inv, &mut out) {
         for api in &data.rest_apis {
-            let o = match &api.policy {
-                Err(e) => Outcome::error(REST_API, &api.arn, "the API's resource policy", e),
-                Ok(None) => Outcome::pass(
-                    REST_API,
-                    &api.arn,
-                    format!("REST API `{}` has no resource policy", api.name),
-                )
-                .with_evidence(json!({"policy": null})),
-                Ok(Some(doc)) => match parse_value(doc) {
-                    Err(e) => Outcome::new(
-                        Status::Error,
+            let o = resource_policy::judge(
+                REST_API,
+                &api.arn,
+                "the API's resource policy",
+                &api.policy,
+                &format!("REST API `{}` has no resource policy", api.name),
+                |policy, doc| {
+                    resource_policy::not_public(
                         REST_API,
                         &api.arn,
-                        format!("the resource policy could not be analysed: {e}"),
+                        policy,
+                        doc,
+                        inv.account_id.as_str(),
+                        &format!("REST API `{}`'s resource policy", api.name),
+                        &format!("REST API `{}`", api.name),
                     )
-                    .with_evidence(
-                        json!({"path": e.path, "expected": e.expected, "found": e.found}),
-                    ),
-                    Ok(policy) => {
-                        let public: Vec<String> = policy
-                            .statements
-                            .iter()
-                            .filter(|s| {
-                                classify_statement(s, inv.account_id.as_str(), false)
-                                    == Exposure::Public
-                            })
-                            .map(|s| s.name())
-                            .collect();
-                        Outcome::pass_if(
-                            public.is_empty(),
-                            REST_API,
-                            &api.arn,
-                            if public.is_empty() {
-                                format!("no statement of REST API `{}`'s resource policy is open to everyone", api.name)
-                            } else {
-                                format!("REST API `{}`'s resource policy lets anyone invoke it through {}", api.name, public.join(", "))
-                            },
-                        )
-                        .with_evidence(json!({"public_statements": public, "policy": doc}))
-                    }
                 },
-            };
+            );
             out.push(o.in_region(region));
         }
     }

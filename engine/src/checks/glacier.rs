@@ -1,10 +1,10 @@
 //! S3 Glacier checks: vault access policies judged by the policy analyser, vault locks and
 //! vault notifications.
 
-use super::{Check, CheckMeta, Outcome, Remediation, Severity, not_collected};
+use super::{Check, CheckMeta, Outcome, Remediation, Severity, not_collected, resource_policy};
 use crate::inventory::{Fetched, Inventory, PolicyDocument, Service, Vault};
+use crate::policy::Policy;
 use crate::policy::analysis::{Exposure, classify_statement};
-use crate::policy::{Policy, parse_value};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -105,22 +105,16 @@ fn each_vault(inv: &Inventory, judge: impl Fn(&Vault) -> Outcome) -> Vec<Outcome
 fn with_policy(
     v: &Vault,
     none: &str,
-    judge: impl Fn(&Policy, &PolicyDocument) -> Outcome,
+    judge: impl FnOnce(&Policy, &PolicyDocument) -> Outcome,
 ) -> Outcome {
-    match &v.policy {
-        Err(e) => Outcome::error(VAULT, &v.arn, "the vault access policy", e),
-        Ok(None) => Outcome::pass(VAULT, &v.arn, none).with_evidence(json!({"policy": null})),
-        Ok(Some(doc)) => match parse_value(doc) {
-            Err(e) => Outcome::new(
-                crate::Status::Error,
-                VAULT,
-                &v.arn,
-                format!("the vault access policy could not be analysed: {e}"),
-            )
-            .with_evidence(json!({"path": e.path, "expected": e.expected, "found": e.found})),
-            Ok(policy) => judge(&policy, doc),
-        },
-    }
+    resource_policy::judge(
+        VAULT,
+        &v.arn,
+        "the vault access policy",
+        &v.policy,
+        none,
+        judge,
+    )
 }
 
 fn vault_not_public(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
@@ -130,23 +124,15 @@ fn vault_not_public(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
             v,
             "the vault has no access policy (owner only)",
             |policy, doc| {
-                let public: Vec<String> = policy
-                    .statements
-                    .iter()
-                    .filter(|s| classify_statement(s, owner, false) == Exposure::Public)
-                    .map(|s| s.name())
-                    .collect();
-                Outcome::pass_if(
-                    public.is_empty(),
+                resource_policy::not_public(
                     VAULT,
                     &v.arn,
-                    if public.is_empty() {
-                        "no statement of the vault policy is open to everyone".to_owned()
-                    } else {
-                        format!("anyone may use the vault through {}", public.join(", "))
-                    },
+                    policy,
+                    doc,
+                    owner,
+                    "the vault policy",
+                    "the vault",
                 )
-                .with_evidence(json!({"public_statements": public, "policy": doc}))
             },
         )
     })

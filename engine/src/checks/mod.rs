@@ -36,6 +36,7 @@ mod kms;
 mod logs;
 pub mod monitoring_spec;
 mod policy;
+mod resource_policy;
 mod s3;
 mod shield;
 mod sns;

@@ -1,11 +1,8 @@
 //! SNS checks: topic access policies judged by the policy analyser.
 
-use super::{Check, CheckMeta, Outcome, Remediation, Severity, not_collected};
+use super::{Check, CheckMeta, Outcome, Remediation, Severity, not_collected, resource_policy};
 use crate::inventory::{Inventory, Service};
-use crate::policy::analysis::{Exposure, classify_statement};
-use crate::policy::parse_value;
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 pub(super) const CHECKS: &[Check] = &[Check {
     meta: CheckMeta {
@@ -51,46 +48,24 @@ fn topic_not_public(inv: &Inventory, _now: DateTime<Utc>) -> Vec<Outcome> {
             }
         };
         for t in topics {
-            let o = match &t.policy {
-                Err(e) => Outcome::error(TOPIC, &t.arn, "the topic policy", e),
-                Ok(None) => {
-                    Outcome::pass(TOPIC, &t.arn, "the topic has no access policy (owner only)")
-                        .with_evidence(json!({"policy": null}))
-                }
-                Ok(Some(doc)) => match parse_value(doc) {
-                    Err(e) => Outcome::new(
-                        crate::Status::Error,
+            let o = resource_policy::judge(
+                TOPIC,
+                &t.arn,
+                "the topic policy",
+                &t.policy,
+                "the topic has no access policy (owner only)",
+                |policy, doc| {
+                    resource_policy::not_public(
                         TOPIC,
                         &t.arn,
-                        format!("the topic policy could not be analysed: {e}"),
+                        policy,
+                        doc,
+                        inv.account_id.as_str(),
+                        "the topic policy",
+                        "the topic",
                     )
-                    .with_evidence(
-                        json!({"path": e.path, "expected": e.expected, "found": e.found}),
-                    ),
-                    Ok(policy) => {
-                        let public: Vec<String> = policy
-                            .statements
-                            .iter()
-                            .filter(|s| {
-                                classify_statement(s, inv.account_id.as_str(), false)
-                                    == Exposure::Public
-                            })
-                            .map(|s| s.name())
-                            .collect();
-                        Outcome::pass_if(
-                            public.is_empty(),
-                            TOPIC,
-                            &t.arn,
-                            if public.is_empty() {
-                                "no statement of the topic policy is open to everyone".to_owned()
-                            } else {
-                                format!("anyone may use the topic through {}", public.join(", "))
-                            },
-                        )
-                        .with_evidence(json!({"public_statements": public, "policy": doc}))
-                    }
                 },
-            };
+            );
             out.push(o.in_region(region));
         }
     }
@@ -103,6 +78,7 @@ mod tests {
     use crate::Status;
     use crate::inventory::{SnsRegion, Topic};
     use crate::testing::{ACCOUNT, InventoryBuilder, access_denied, now};
+    use serde_json::json;
 
     fn with_topics(topics: Vec<Topic>) -> Inventory {
         let mut b = InventoryBuilder::new();
