@@ -445,12 +445,10 @@ async fn http_api(ctx: &Ctx, gw: &v2::Client, region: &Region, api: v2::types::A
 /// `GetStages`, `GetClientCertificate`, ...) from a loopback server and runs the real scan.
 #[cfg(test)]
 mod client_certificate_tests_without_moto_from_aws_documented_responses {
-    use crate::collect::{NoProgress, ScanOptions, scan};
     use crate::inventory::Service;
     use crate::testing::fake_aws::{self, Response};
+    use crate::testing::scan_fake;
     use std::sync::Arc;
-
-    const STS: &str = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/scanner</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
 
     fn respond(req: &fake_aws::Request) -> Response {
         let path = req.path.split('?').next().unwrap_or_default();
@@ -460,7 +458,7 @@ mod client_certificate_tests_without_moto_from_aws_documented_responses {
             body: v.to_string(),
         };
         match path {
-            "/" => Response::xml(STS),
+            "/" => Response::xml(crate::testing::CALLER_IDENTITY),
             "/restapis" => json(serde_json::json!({"item": [{
                 "id": "a1b2c3", "name": "payments", "createdDate": 1_700_000_000,
                 "endpointConfiguration": {"types": ["REGIONAL"]},
@@ -503,17 +501,9 @@ mod client_certificate_tests_without_moto_from_aws_documented_responses {
             respond(req)
         })
         .await;
-        let opts = ScanOptions {
-            regions: Some(vec![crate::types::Region::parse("eu-west-1").unwrap()]),
-            services: [Service::ApiGateway].into_iter().collect(),
-            concurrency: 4,
-            last_accessed: false,
-        };
-        let sdk = fake_aws::sdk_config(&url, "eu-west-1");
-        let inv = scan(&sdk, &opts, Arc::new(NoProgress))
+        let inv = scan_fake(&url, &[Service::ApiGateway], "eu-west-1")
             .await
-            .unwrap()
-            .inventory;
+            .unwrap();
         assert!(inv.errors.is_empty(), "{:#?}", inv.errors);
         let region = inv.apigateway.as_ref().unwrap().values().next().unwrap();
         let api = &region.as_ref().unwrap().rest_apis[0];
