@@ -238,24 +238,18 @@ fn add_edge_services(
 ) {
     use crate::inventory::{ShieldInventory, WafInventory};
     use crate::testing::waf;
-    let regions: Vec<crate::types::Region> = account
-        .regions
-        .iter()
-        .filter_map(|r| crate::types::Region::parse(r).ok())
-        .collect();
     b.inventory().wafv2 = Some(WafInventory {
-        regional: regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let acls = if workload && i == 0 {
-                    vec![waf::api_web_acl(account.id, r.as_str())]
+        regional: first_region(
+            account.regions,
+            |r| {
+                if workload {
+                    vec![waf::api_web_acl(account.id, r)]
                 } else {
                     vec![]
-                };
-                (r.clone(), Ok(acls))
-            })
-            .collect(),
+                }
+            },
+            Vec::new,
+        ),
         cloudfront: Ok(vec![]),
     });
     b.inventory().shield = Some(ShieldInventory {
@@ -349,18 +343,10 @@ fn home_region_data<'a, T>(
 fn add_apis(b: &mut InventoryBuilder, account: &str, regions: &[&str], at: DateTime<Utc>) {
     use crate::testing::apigateway;
     let shift = at - crate::testing::now();
-    let data = regions
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            let region = crate::types::Region::parse(r).ok()?;
+    let data = first_region(
+        regions,
+        |r| {
             let mut data = apigateway::region(account, r);
-            if i > 0 {
-                data.rest_apis.clear();
-                data.apis = Ok(vec![]);
-                data.usage_plans = Ok(vec![]);
-                data.domain_names = Ok(vec![]);
-            }
             for api in &mut data.rest_apis {
                 for stage in api.stages.iter_mut().flatten() {
                     if let Some(Ok(cert)) = &mut stage.client_certificate {
@@ -368,9 +354,15 @@ fn add_apis(b: &mut InventoryBuilder, account: &str, regions: &[&str], at: DateT
                     }
                 }
             }
-            Some((region, Ok(data)))
-        })
-        .collect();
+            data
+        },
+        || crate::inventory::ApiGatewayRegion {
+            rest_apis: vec![],
+            apis: Ok(vec![]),
+            usage_plans: Ok(vec![]),
+            domain_names: Ok(vec![]),
+        },
+    );
     b.inventory().apigateway = Some(data);
 }
 
