@@ -4,6 +4,7 @@
 mod admin;
 mod api;
 mod auth;
+pub mod client;
 mod current;
 mod error;
 mod export;
@@ -15,6 +16,7 @@ mod signin;
 
 pub use current::{ANONYMOUS, CurrentAccess, SourceAddr};
 pub use error::WebError;
+pub use session::{spawn_sweeper, sweep_expired};
 
 use crate::access::{Access, Scope};
 use crate::auth::Auth;
@@ -58,6 +60,7 @@ pub struct AppState {
     /// Requests must carry an [`Access`] (inserted by the authentication middleware);
     /// without one they get 401. Off: every request has full access (demo, loopback).
     auth_required: bool,
+    proxies: Arc<client::TrustedProxies>,
 }
 
 struct Inner {
@@ -88,8 +91,19 @@ impl AppState {
                 auth,
             }),
             auth_required: false,
+            proxies: Arc::default(),
         }
         .with_auth_required(auth_enabled)
+    }
+
+    /// The same state, believing the forwarding headers of `proxies`.
+    pub fn with_trusted_proxies(mut self, proxies: client::TrustedProxies) -> Self {
+        self.proxies = Arc::new(proxies);
+        self
+    }
+
+    pub fn trusted_proxies(&self) -> &client::TrustedProxies {
+        &self.proxies
     }
 
     pub fn auth(&self) -> &Auth {
@@ -382,6 +396,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .merge(pages)
         .layer(axum::middleware::from_fn(security::csrf))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::resolve,
+        ))
         .layer(security::headers())
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
