@@ -429,19 +429,6 @@ async fn requests_without_access_are_refused_when_authentication_is_required(db:
     );
 }
 
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Postgres).await })*
-        }
-    };
-}
-
 on_both_databases!(
     a_team_scope_sees_only_its_accounts_everywhere,
     another_teams_ids_are_not_found,

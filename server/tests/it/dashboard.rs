@@ -1099,19 +1099,6 @@ async fn principal_pages_show_effective_permissions_and_escalation_paths(db: Db)
     );
 }
 
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Postgres).await })*
-        }
-    };
-}
-
 on_both_databases!(
     every_page_renders_without_script_under_a_strict_policy,
     overview_shows_each_account_with_score_trend_and_coverage,

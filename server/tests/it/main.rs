@@ -2,6 +2,20 @@
 //! users reach AWS (`AWS_ENDPOINT_URL`, environment credentials, `--role-arn`/`--external-id`).
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
+/// Runs each named `async fn(Db)` as two tests, on SQLite and on PostgreSQL.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Db::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::Db::Postgres).await })*
+        }
+    };
+}
+
 mod access;
 mod auth;
 mod cli_dashboard;
