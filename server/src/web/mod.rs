@@ -394,6 +394,11 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .route("/static/rampart.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
+        // Browsers ask for it on their own; no icon, and no sign-in redirect for it.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .merge(pages)
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn_with_state(

@@ -144,6 +144,16 @@ async fn refresh(
     Ok((tokens.access, access.expires_at, id.groups))
 }
 
+/// A page the user navigated to (not an image, icon or stylesheet the browser fetched on
+/// its own): only those are worth returning to after sign-in.
+fn is_navigation(headers: &HeaderMap) -> bool {
+    // Every current browser says what it fetches; other clients are taken at their word.
+    headers
+        .get("sec-fetch-dest")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|dest| dest == "document")
+}
+
 /// Deletes the sessions that `policy` has ended by `now` (idle or too old), which would
 /// otherwise stay in the database until their user came back; returns how many.
 pub async fn sweep_expired(
@@ -206,6 +216,7 @@ pub async fn require_session(State(s): State<AppState>, mut req: Request, next: 
                 // Back to this page after signing in.
                 let wanted = req.uri().path_and_query().map_or("/", |p| p.as_str());
                 if wanted != "/"
+                    && is_navigation(req.headers())
                     && super::signin::local_path(wanted)
                     && let Some(v) = set_cookie(
                         c,

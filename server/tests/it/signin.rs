@@ -546,6 +546,20 @@ async fn after_signing_in_the_user_is_back_on_the_page_they_asked_for(db: Db) {
     assert!(b.cookie("rampart_next").is_none(), "used once");
     assert_eq!(b.get(asked).await.status, StatusCode::OK);
 
+    // What the browser fetches on its own is not a page to return to.
+    let other = Browser::new(&app);
+    let r = other
+        .send(
+            other
+                .http
+                .get(format!("{}/static/missing.png", other.base))
+                .header("sec-fetch-dest", "image"),
+        )
+        .await;
+    assert!(r.redirects_to("/signin") && r.set_cookie("rampart_next").is_none());
+    let r = other.get("/favicon.ico").await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+
     // A planted return address that leaves the dashboard is ignored.
     for planted in [
         "https://evil.example/",
