@@ -17,7 +17,7 @@ pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRecord,
 pub use findings::{ExportRow, FindingFilter};
 pub use scans::ScanInput;
 pub use sessions::SessionRecord;
-pub use views::{check_info, control_order};
+pub use views::check_info;
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -37,20 +37,23 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Every `framework:control` the registry maps to, in framework then numeric order (the
-/// explorer's control filter); computed once.
+/// Every `framework:control` that checks answer, framework by framework in the standards'
+/// order (the explorer's control filter); computed once from the framework files.
 static CONTROLS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-    let mut controls: Vec<String> = registry()
-        .iter()
-        .flat_map(|c| c.meta.compliance.iter())
-        .flat_map(|(f, ids)| ids.iter().map(move |id| format!("{}:{id}", f.key())))
-        .collect();
-    controls.sort_by_cached_key(|s| {
-        let (f, c) = s.split_once(':').unwrap_or((s, ""));
-        (f.to_owned(), crate::store::control_order(c))
-    });
-    controls.dedup();
-    controls
+    rampart_engine::frameworks::catalog()
+        .map(|catalog| {
+            catalog
+                .frameworks()
+                .iter()
+                .flat_map(|data| {
+                    data.controls
+                        .iter()
+                        .filter(|c| !c.checks().is_empty())
+                        .map(|c| format!("{}:{}", data.framework.key(), c.id))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 });
 
 /// Shared by every handler (cheap to clone).

@@ -478,6 +478,10 @@ async fn compliance_shows_each_control_per_account_consistently_with_findings(db
         cell["failed"].as_i64().unwrap(),
         findings["total"].as_i64().unwrap()
     );
+    assert_eq!(
+        cell["status"] == "fail",
+        cell["failed"].as_i64().unwrap() > 0
+    );
     let fsbp = app.json("/api/compliance?framework=aws-fsbp").await;
     assert!(
         fsbp["controls"]

@@ -20,6 +20,7 @@ mod access;
 mod auth;
 mod cli_dashboard;
 mod cli_policy;
+mod compliance;
 mod dashboard;
 mod signin;
 
@@ -260,13 +261,11 @@ fn checks_lists_only_the_framework_asked_for() {
     let checks = stdout_json(&out);
     let checks = checks.as_array().unwrap();
     assert!(checks.len() > 30, "{}", checks.len());
-    assert!(checks.iter().all(|c| {
-        c["compliance"]
-            .as_array()
-            .unwrap()
+    assert!(
+        checks
             .iter()
-            .any(|m| m[0] == "cis-aws-3.0")
-    }));
+            .all(|c| c["compliance"]["cis-aws-3.0"].is_array())
+    );
 }
 
 #[test]
