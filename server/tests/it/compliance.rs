@@ -185,19 +185,6 @@ async fn every_framework_has_a_compliance_page_and_json_twin(db: Db) {
     );
 }
 
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Postgres).await })*
-        }
-    };
-}
-
 on_both_databases!(
     compliance_shows_each_controls_status_per_visible_account,
     every_framework_has_a_compliance_page_and_json_twin,
