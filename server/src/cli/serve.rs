@@ -145,8 +145,13 @@ pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
     let store = Store::open(&config.database_url)
         .await
         .with_context(|| format!("opening the database `{}`", redact(&config.database_url)))?;
+    // Account changes made through the configuration are audited under its name.
+    let actor = match &args.config {
+        Some(path) => format!("config:{}", path.display()),
+        None => "config:environment".to_owned(),
+    };
     for account in &config.accounts {
-        store.upsert_account(&account.record()).await?;
+        store.configure_account(&account.record(), &actor).await?;
     }
     let interrupted = store.fail_interrupted_scans().await?;
     if interrupted > 0 {

@@ -80,6 +80,45 @@ impl Store {
         Ok(())
     }
 
+    /// Writes an account of the configuration and, when that changes what is stored, records
+    /// the change (before and after) in the audit log as `actor`; `false` when unchanged.
+    /// The external id itself is not logged, only whether one is set.
+    pub async fn configure_account(&self, a: &AccountRecord, actor: &str) -> Result<bool> {
+        let before = match self.account(&a.id).await {
+            Ok(b) => Some(b),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        if before.as_ref() == Some(a) {
+            return Ok(false);
+        }
+        self.upsert_account(a).await?;
+        let describe = |r: &AccountRecord| {
+            serde_json::json!({
+                "name": r.name,
+                "environment": r.environment,
+                "owner_team": r.owner_team,
+                "role_arn": r.role_arn,
+                "external_id_set": r.external_id.is_some(),
+                "regions": r.regions,
+                "source": r.source,
+            })
+        };
+        let entry = super::AuditEntry {
+            actor: actor.to_owned(),
+            source: None,
+            action: super::AuditAction::AccountChanged,
+            target: a.id.clone(),
+            detail: serde_json::json!({
+                "before": before.as_ref().map(describe),
+                "after": describe(a),
+            }),
+            outcome: super::AuditOutcome::Success,
+        };
+        self.audit(&entry).await?;
+        Ok(true)
+    }
+
     /// Makes sure an account row exists (for imports of accounts not in the configuration).
     pub async fn ensure_account(&self, id: &str, source: &str) -> Result<()> {
         sqlx::query(

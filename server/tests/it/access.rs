@@ -454,7 +454,63 @@ async fn requests_without_access_are_refused_when_authentication_is_required(db:
     );
 }
 
+async fn configuration_changes_to_accounts_are_audited_with_before_and_after(db: Db) {
+    let (store, _dir, _) = open_store_at(db).await;
+    let mut a = AccountRecord {
+        id: "246813579024".into(),
+        name: "payments-prod".into(),
+        environment: "production".into(),
+        owner_team: "payments".into(),
+        role_arn: Some("arn:aws:iam::246813579024:role/rampart".into()),
+        external_id: Some("secret-ish-external-id".into()),
+        regions: vec!["eu-west-1".into()],
+        source: "config".into(),
+    };
+    assert!(
+        store
+            .configure_account(&a, "config:/etc/rampart.toml")
+            .await
+            .unwrap()
+    );
+    // The same configuration again changes nothing and records nothing.
+    assert!(
+        !store
+            .configure_account(&a, "config:/etc/rampart.toml")
+            .await
+            .unwrap()
+    );
+    a.owner_team = "platform".into();
+    assert!(
+        store
+            .configure_account(&a, "config:/etc/rampart.toml")
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.account(&a.id).await.unwrap().owner_team, "platform");
+    let filter = AuditFilter {
+        action: Some(AuditAction::AccountChanged),
+        ..AuditFilter::default()
+    };
+    let (rows, total) = store.audit_log(&filter, 1, 10).await.unwrap();
+    assert_eq!(total, 2);
+    let (changed, created) = (&rows[0], &rows[1]);
+    assert_eq!(created.actor, "config:/etc/rampart.toml");
+    assert_eq!(created.target, a.id);
+    assert!(created.detail["before"].is_null());
+    assert_eq!(created.detail["after"]["owner_team"], "payments");
+    assert_eq!(changed.detail["before"]["owner_team"], "payments");
+    assert_eq!(changed.detail["after"]["owner_team"], "platform");
+    assert_eq!(changed.detail["after"]["external_id_set"], true);
+    assert!(
+        !changed
+            .detail
+            .to_string()
+            .contains("secret-ish-external-id")
+    );
+}
+
 on_both_databases!(
+    configuration_changes_to_accounts_are_audited_with_before_and_after,
     a_team_scope_sees_only_its_accounts_everywhere,
     another_teams_ids_are_not_found,
     a_viewer_reads_its_teams_accounts_but_cannot_scan_export_or_audit,
