@@ -578,6 +578,24 @@ async fn after_signing_in_the_user_is_back_on_the_page_they_asked_for(db: Db) {
     }
 }
 
+/// A wrong password, sent with `X-Forwarded-For: forwarded`.
+async fn wrong_password_forwarded_for(b: &Browser, forwarded: &str) {
+    b.get("/signin").await;
+    let csrf = b.cookie("rampart_csrf").unwrap();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("username", "alice"),
+        ("password", "wrong"),
+    ];
+    let req = b
+        .http
+        .post(format!("{}/signin", b.base))
+        .header("origin", &b.base)
+        .header("x-forwarded-for", forwarded)
+        .form(&form);
+    assert_eq!(b.send(req).await.status, StatusCode::UNAUTHORIZED);
+}
+
 async fn behind_a_trusted_proxy_the_forwarded_client_is_audited_and_tls_gets_hsts(db: Db) {
     let pool = Pool::new().await;
     let proxies = TrustedProxies(vec!["127.0.0.0/8".parse().unwrap()]);
@@ -604,20 +622,7 @@ async fn behind_a_trusted_proxy_the_forwarded_client_is_audited_and_tls_gets_hst
         .unwrap();
     assert!(plain.headers().get("strict-transport-security").is_none());
 
-    b.get("/signin").await;
-    let csrf = b.cookie("rampart_csrf").unwrap();
-    b.send(
-        b.http
-            .post(format!("{}/signin", b.base))
-            .header("origin", &b.base)
-            .header("x-forwarded-for", "192.0.2.1, 198.51.100.23")
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", "alice"),
-                ("password", "wrong"),
-            ]),
-    )
-    .await;
+    wrong_password_forwarded_for(&b, "192.0.2.1, 198.51.100.23").await;
     let failed = audited(&app, AuditAction::SignInFailed).await;
     assert_eq!(failed[0].source.as_deref(), Some("198.51.100.23"));
 }
@@ -634,20 +639,7 @@ async fn forwarding_headers_of_an_untrusted_client_are_ignored(db: Db) {
         .await
         .unwrap();
     assert!(r.headers().get("strict-transport-security").is_none());
-    b.get("/signin").await;
-    let csrf = b.cookie("rampart_csrf").unwrap();
-    b.send(
-        b.http
-            .post(format!("{}/signin", b.base))
-            .header("origin", &b.base)
-            .header("x-forwarded-for", "198.51.100.23")
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", "alice"),
-                ("password", "wrong"),
-            ]),
-    )
-    .await;
+    wrong_password_forwarded_for(&b, "198.51.100.23").await;
     let failed = audited(&app, AuditAction::SignInFailed).await;
     assert_eq!(failed[0].source.as_deref(), Some("127.0.0.1"));
 }
