@@ -9,6 +9,7 @@ pub mod demo;
 pub mod filter_pattern;
 pub mod formats;
 pub mod inventory;
+pub mod mute;
 pub mod policy;
 pub mod report;
 pub mod score;
