@@ -145,7 +145,15 @@ async fn list(args: ListArgs) -> anyhow::Result<u8> {
         .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
         .set_header([
-            "Id", "State", "Account", "Check", "Resources", "Expires", "Owner", "Reason", "Source",
+            "Id",
+            "State",
+            "Account",
+            "Check",
+            "Resources",
+            "Expires",
+            "Owner",
+            "Reason",
+            "Source",
         ]);
     for m in &mutes {
         table.add_row([
