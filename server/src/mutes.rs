@@ -8,7 +8,7 @@
 //! ```toml
 //! [[mute]]
 //! account = "111122223333"
-//! check = "s3_bucket_versioning_enabled"
+//! check = "s3_versioning_enabled"
 //! resource = "arn:aws:s3:::legacy-*"   # optional: an exact ARN or a glob with `*`; absent: the whole check
 //! reason = "Legacy buckets, being migrated (SEC-123)"
 //! owner = "platform@example.com"

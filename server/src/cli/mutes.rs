@@ -18,7 +18,7 @@ pub enum MutesCommand {
     #[command(after_help = "Example entry:\n\n\
 [[mute]]\n\
 account = \"111122223333\"\n\
-check = \"s3_bucket_versioning_enabled\"\n\
+check = \"s3_versioning_enabled\"\n\
 resource = \"arn:aws:s3:::legacy-*\"   # optional: exact ARN or glob with *; absent: the whole check\n\
 reason = \"Legacy buckets, being migrated (SEC-123)\"\n\
 owner = \"platform@example.com\"\n\

@@ -546,7 +546,19 @@ async fn mutes_and_unmutes_leave_audit_rows_with_the_mute(db: Db) {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().await.unwrap().contains("not in the future"));
     assert!(store.mutes(&Scope::All).await.unwrap().is_empty());
-    // Muting from the finding's page goes back to it, now MUTED.
+    // The finding's page offers the form (with the CSRF token); muting goes back to it.
+    let html = http
+        .get(format!("{base}{next}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"action="/mutes""#) && html.contains(r#"name="csrf""#),
+        "{html}"
+    );
     let r = post(&http, &base, "/mutes", &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], next.as_str());
@@ -584,15 +596,28 @@ async fn mutes_and_unmutes_leave_audit_rows_with_the_mute(db: Db) {
         .await
         .unwrap();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let status_col = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "status")
-        .unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let exported: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(exported.len(), 1);
-    assert_eq!(&exported[0][status_col], "MUTED");
+    assert_eq!(&exported[0][col("status")], "MUTED");
+    assert_eq!(
+        &exported[0][col("mute_reason")],
+        "compensating control: SCP denies it"
+    );
+    assert_eq!(&exported[0][col("mute_owner")], "payments-lead@example.com");
+    // OCSF says suppressed.
+    let ocsf: serde_json::Value = http
+        .get(format!(
+            "{base}/export/findings.ocsf.json?account={PROD}&status=MUTED"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ocsf[0]["status"], "Suppressed");
     let m = store.mutes(&Scope::All).await.unwrap().remove(0);
     let r = post(
         &http,
