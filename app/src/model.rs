@@ -355,44 +355,53 @@ pub struct ScanData {
     pub collection_errors: Vec<CollectionError>,
 }
 
-/// Pass/fail of one control in one account.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One control in one account: its status (`pass`, `fail`, `error`, `muted`,
+/// `not_applicable`, `manual`, `not_covered`, or `unscanned` for an account without a scan)
+/// and the latest findings of its checks there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ControlCell {
+    pub status: String,
     pub passed: i64,
     pub failed: i64,
     pub errored: i64,
-}
-
-impl ControlCell {
-    /// `pass`, `fail`, `error` or `none` (no finding maps to it).
-    pub fn verdict(&self) -> &'static str {
-        if self.failed > 0 {
-            "fail"
-        } else if self.errored > 0 {
-            "error"
-        } else if self.passed > 0 {
-            "pass"
-        } else {
-            "none"
-        }
-    }
+    /// FAIL and ERROR findings someone muted: neither failed nor passed.
+    pub muted: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ControlRow {
+    /// The control id, exactly as the standard numbers it.
     pub control: String,
+    pub section: String,
+    /// Our own short title.
+    pub title: String,
+    /// `automated`, `manual` or `not_covered`.
+    pub kind: String,
+    /// What to check by hand (manual, not covered), or a caveat (automated).
+    pub note: Option<String>,
+    /// The checks that answer it: (id, title).
     pub checks: Vec<(String, String)>,
     /// One cell per account, in the order of `ComplianceData::accounts`.
     pub cells: Vec<ControlCell>,
+    /// The worst status across the accounts (its kind for manual and not covered controls).
+    pub overall: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComplianceData {
     pub framework: String,
     pub framework_title: String,
+    pub framework_version: String,
+    pub framework_source: String,
+    /// What of the standard is listed, and what is left out.
+    pub framework_scope: String,
+    /// Every framework: (key, title).
     pub frameworks: Vec<(String, String)>,
+    /// The accounts the user may see: (id, name).
     pub accounts: Vec<(String, String)>,
     pub controls: Vec<ControlRow>,
+    /// Controls by overall status, worst first: (status, count).
+    pub summary: Vec<(String, i64)>,
 }
 
 /// Result of an import (upload or `rampart import`).

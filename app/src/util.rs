@@ -60,7 +60,11 @@ pub fn service_name(s: &str) -> &str {
 pub fn framework_short(key: &str) -> &str {
     match key {
         "cis-aws-3.0" => "CIS 3.0",
+        "cis-aws-5.0" => "CIS 5.0",
         "aws-fsbp" => "FSBP",
+        "nist-800-53-r5" => "NIST",
+        "pci-dss-4.0" => "PCI DSS",
+        "hipaa" => "HIPAA",
         other => other,
     }
 }

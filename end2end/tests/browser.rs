@@ -1,5 +1,6 @@
 //! Browser tests: real headless Chromium, driven through WebDriver, against the real
-//! `rampart` binary (demo mode, and `serve` scanning a moto account).
+//! `rampart` binary (demo mode, `serve` scanning a moto account, and `serve` behind sign-in
+//! with moto's Cognito).
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 use rampart_end2end::webdriver::{Browser, free_port};
@@ -287,5 +288,199 @@ async fn scan_now_scans_a_linked_account_in_moto_and_shows_the_result() {
         "a fresh moto account fails checks"
     );
     assert!(!api["coverage"]["regions"].as_array().unwrap().is_empty());
+    browser.quit().await.unwrap();
+}
+
+/// A user pool in its own moto account with an app client for the password flow and the
+/// user `alice` (password set, in `rampart-analyst`); the server's environment to use it.
+async fn signin_pool(moto: &MotoServer) -> Vec<(&'static str, String)> {
+    use aws_credential_types::provider::ProvideCredentials;
+    use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, MessageActionType};
+    let account = moto.new_account().await;
+    let idp = account.cognito("us-east-1");
+    let pool = idp
+        .create_user_pool()
+        .pool_name("rampart-browser")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client_id = idp
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("dashboard")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    idp.admin_create_user()
+        .user_pool_id(&pool)
+        .username("alice")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    idp.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("alice")
+        .password("Correct-Horse-9")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    idp.create_group()
+        .user_pool_id(&pool)
+        .group_name("rampart-analyst")
+        .send()
+        .await
+        .unwrap();
+    idp.admin_add_user_to_group()
+        .user_pool_id(&pool)
+        .username("alice")
+        .group_name("rampart-analyst")
+        .send()
+        .await
+        .unwrap();
+    // The server reaches the pool with that account's credentials (moto keeps pools per
+    // account; real Cognito needs none for these calls).
+    let creds = account
+        .sdk
+        .credentials_provider()
+        .unwrap()
+        .provide_credentials()
+        .await
+        .unwrap();
+    vec![
+        ("AWS_ENDPOINT_URL", moto.endpoint.clone()),
+        ("AWS_ACCESS_KEY_ID", creds.access_key_id().to_owned()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            creds.secret_access_key().to_owned(),
+        ),
+        (
+            "AWS_SESSION_TOKEN",
+            creds.session_token().unwrap_or_default().to_owned(),
+        ),
+        ("AWS_REGION", "us-east-1".to_owned()),
+        (
+            "AWS_CONFIG_FILE",
+            "/nonexistent/rampart-test-config".to_owned(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rampart-test-credentials".to_owned(),
+        ),
+        ("RAMPART_COGNITO_REGION", "us-east-1".to_owned()),
+        ("RAMPART_COGNITO_USER_POOL_ID", pool.clone()),
+        ("RAMPART_COGNITO_CLIENT_ID", client_id),
+        (
+            "RAMPART_COGNITO_JWKS_URL",
+            format!("{}/{pool}/.well-known/jwks.json", moto.endpoint),
+        ),
+        ("RAMPART_SESSION_COOKIE_SECURE", "false".to_owned()),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_signs_in_through_the_form_and_lands_on_the_page_they_asked_for() {
+    let moto = MotoServer::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = signin_pool(moto).await;
+    env.push((
+        "RAMPART_DATABASE_URL",
+        dir.path().join("r.db").display().to_string(),
+    ));
+    let server = start(&["serve"], &env);
+    let browser = Browser::start().await.unwrap();
+
+    // Signed out, the overview sends the browser to the sign-in form.
+    browser.goto(&server.base).await.unwrap();
+    browser
+        .wait_for_url("/signin", Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(browser.title().await.unwrap(), "Sign in · Rampart");
+
+    // A wrong password: one generic message, still on the form.
+    let sign_in = |password: &'static str| {
+        let browser = &browser;
+        async move {
+            let user = browser.find("input[name='username']").await.unwrap();
+            user.clear().await.unwrap();
+            user.send_keys("alice").await.unwrap();
+            browser
+                .find("input[name='password']")
+                .await
+                .unwrap()
+                .send_keys(password)
+                .await
+                .unwrap();
+            browser
+                .find("form[action='/signin'] button[type='submit']")
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    sign_in("not-the-password").await;
+    let alert = browser
+        .find("[role='alert']")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(alert, "Incorrect username or password.");
+
+    // Asked for the findings of high severity: after signing in, there they are.
+    browser
+        .goto(&format!("{}/findings?severity=high", server.base))
+        .await
+        .unwrap();
+    browser
+        .wait_for_url("/signin", Duration::from_secs(10))
+        .await
+        .unwrap();
+    sign_in("Correct-Horse-9").await;
+    let url = browser
+        .wait_for_url("/findings?severity=high", Duration::from_secs(20))
+        .await
+        .unwrap();
+    assert!(url.ends_with("/findings?severity=high"), "{url}");
+    let page = browser.source().await.unwrap();
+    assert!(
+        page.contains("alice") && page.contains("Sign out"),
+        "{page}"
+    );
+
+    // The overview, then sign out through the header's form.
+    browser.goto(&server.base).await.unwrap();
+    assert_eq!(browser.title().await.unwrap(), "Overview · Rampart");
+    browser
+        .find("form[action='/signout'] button")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_url("/signin", Duration::from_secs(10))
+        .await
+        .unwrap();
+    browser.goto(&server.base).await.unwrap();
+    browser
+        .wait_for_url("/signin", Duration::from_secs(10))
+        .await
+        .unwrap();
     browser.quit().await.unwrap();
 }

@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod demo;
 pub mod filter_pattern;
 pub mod formats;
+pub mod frameworks;
 pub mod inventory;
 pub mod mute;
 pub mod policy;

@@ -4,6 +4,8 @@
 //! ```toml
 //! listen = "127.0.0.1:3000"
 //! database_url = "rampart.db"          # or postgres://user@host/db
+//! trusted_proxies = ["10.0.0.0/8"]     # TLS-terminating proxies whose X-Forwarded-For/-Proto
+//!                                      # are believed (client address, HSTS); default none
 //!
 //! [scan]
 //! concurrency = 32
@@ -34,6 +36,7 @@
 
 use crate::auth::SessionPolicy;
 use crate::store::AccountRecord;
+use crate::web::client::{Cidr, TrustedProxies};
 use rampart_engine::types::{AccountId, Region};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -72,6 +75,10 @@ pub struct FileConfig {
     pub cognito: CognitoFile,
     #[serde(default)]
     pub session: SessionFile,
+    /// Proxies (addresses or blocks such as `10.0.0.0/8`) whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed; see `web::client`.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// The `[session]` section as written; [`SessionPolicy`] is the checked form.
@@ -292,6 +299,8 @@ pub struct Config {
     pub cognito: Option<CognitoConfig>,
     /// Timeouts and cookie of dashboard sessions (used when `cognito` is set).
     pub session: SessionPolicy,
+    /// Whose forwarding headers name the client and its scheme (none by default).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Values from the command line (highest precedence).
@@ -387,6 +396,14 @@ impl Config {
                 message: format!("`{v}` is not true or false"),
             })?);
         }
+        if let Some(v) = env("RAMPART_TRUSTED_PROXIES") {
+            fc.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
         if let Some(v) = &overrides.listen {
             fc.listen = Some(v.clone());
         }
@@ -437,6 +454,13 @@ impl Config {
             accounts: fc.accounts,
             cognito: fc.cognito.check()?,
             session: fc.session.check(listen)?,
+            trusted_proxies: TrustedProxies(
+                fc.trusted_proxies
+                    .iter()
+                    .map(|c| c.parse::<Cidr>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| ConfigError::Invalid(format!("trusted_proxies: {e}")))?,
+            ),
         })
     }
 }
@@ -542,6 +566,38 @@ regions = ["eu-west-1"]
         ("RAMPART_COGNITO_USER_POOL_ID", "eu-west-1_AbC123"),
         ("RAMPART_COGNITO_CLIENT_ID", "client123"),
     ];
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_or_environment_and_bad_blocks_are_refused() {
+        let c = Config::load(None, env(&[]), &Overrides::default()).unwrap();
+        assert!(c.trusted_proxies.0.is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rampart.toml");
+        std::fs::write(&path, "trusted_proxies = [\"10.0.0.0/8\", \"fd00::/8\"]\n").unwrap();
+        let c = Config::load(Some(&path), env(&[]), &Overrides::default()).unwrap();
+        assert!(c.trusted_proxies.trusts("10.9.8.7".parse().unwrap()));
+        assert!(c.trusted_proxies.trusts("fd00::1".parse().unwrap()));
+        assert!(!c.trusted_proxies.trusts("192.0.2.1".parse().unwrap()));
+        let c = Config::load(
+            Some(&path),
+            env(&[("RAMPART_TRUSTED_PROXIES", "192.0.2.0/24, 198.51.100.7")]),
+            &Overrides::default(),
+        )
+        .unwrap();
+        assert!(c.trusted_proxies.trusts("192.0.2.1".parse().unwrap()));
+        assert!(!c.trusted_proxies.trusts("10.9.8.7".parse().unwrap()));
+        let e = Config::load(
+            None,
+            env(&[("RAMPART_TRUSTED_PROXIES", "10.0.0.0/40")]),
+            &Overrides::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("10.0.0.0/40"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn session_timeouts_come_from_the_environment_and_insecure_cookies_need_loopback() {

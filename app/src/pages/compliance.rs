@@ -1,9 +1,30 @@
 //! Compliance per framework, and the check catalogue.
 
 use crate::components::*;
-use crate::model::{CheckDetail, CheckInfo, Chrome, ComplianceData};
+use crate::model::{CheckDetail, CheckInfo, Chrome, ComplianceData, ControlCell};
 use crate::util::{enc, framework_short, service_name, url};
 use leptos::prelude::*;
+
+/// A status as people read it in a cell.
+fn status_label(status: &str) -> &str {
+    match status {
+        "not_applicable" => "n/a",
+        "not_covered" => "not covered",
+        "unscanned" => "not scanned",
+        other => other,
+    }
+}
+
+/// The text of one account's cell.
+fn cell_text(cell: &ControlCell) -> String {
+    match cell.status.as_str() {
+        "pass" => "✔ pass".to_owned(),
+        "fail" => format!("✘ {}", cell.failed),
+        "error" => format!("? {}", cell.errored),
+        "muted" => format!("muted {}", cell.muted),
+        other => status_label(other).to_owned(),
+    }
+}
 
 pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
     let tabs = data
@@ -19,6 +40,14 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
             view! { <a href=href class=class>{title.clone()}</a> }
         })
         .collect_view();
+    let summary = data
+        .summary
+        .iter()
+        .map(|(status, n)| {
+            let class = format!("chip verdict-{status}");
+            view! { <span class=class>{format!("{n} {}", status_label(status))}</span>" " }
+        })
+        .collect_view();
     let heads = data
         .accounts
         .iter()
@@ -29,10 +58,16 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
         .collect_view();
     let framework = data.framework.clone();
     let accounts = data.accounts.clone();
+    let mut section = String::new();
+    let columns = accounts.len() + 1;
     let rows = data
         .controls
         .iter()
         .map(|c| {
+            let heading = (c.section != section).then(|| {
+                section = c.section.clone();
+                view! { <tr class="section"><th colspan=columns.to_string()>{c.section.clone()}</th></tr> }
+            });
             let checks = c
                 .checks
                 .iter()
@@ -41,33 +76,39 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
                     view! { <div class="sub"><a href=href>{title.clone()}</a></div> }
                 })
                 .collect_view();
+            let note = c.note.clone().map(|n| view! { <div class="sub note">{n}</div> });
+            let kind = (c.kind != "automated")
+                .then(|| view! { " "<span class=format!("chip verdict-{}", c.kind)>{status_label(&c.kind).to_owned()}</span> });
             let cells = c
                 .cells
                 .iter()
                 .zip(accounts.iter())
                 .map(|(cell, (account, _))| {
-                    let verdict = cell.verdict();
-                    let href = url(
-                        "/findings",
-                        &[
-                            ("account", Some(account.clone())),
-                            ("control", Some(format!("{framework}:{}", c.control))),
-                            ("status", Some("any".into())),
-                        ],
+                    let class = format!("verdict verdict-{}", cell.status);
+                    let title = format!(
+                        "{}: {} passed, {} failed, {} errors, {} muted",
+                        status_label(&cell.status), cell.passed, cell.failed, cell.errored, cell.muted
                     );
-                    let text = match verdict {
-                        "fail" => format!("✘ {}", cell.failed),
-                        "error" => format!("? {}", cell.errored),
-                        "pass" => "✔".to_owned(),
-                        _ => "—".to_owned(),
-                    };
-                    let title = format!("{} passed, {} failed, {} errors", cell.passed, cell.failed, cell.errored);
-                    view! { <td class=format!("verdict verdict-{verdict}") title=title><a href=href>{text}</a></td> }
+                    let text = cell_text(cell);
+                    if c.checks.is_empty() {
+                        view! { <td class=class title=title>{text}</td> }.into_any()
+                    } else {
+                        let href = url(
+                            "/findings",
+                            &[
+                                ("account", Some(account.clone())),
+                                ("control", Some(format!("{framework}:{}", c.control))),
+                                ("status", Some("any".into())),
+                            ],
+                        );
+                        view! { <td class=class title=title><a href=href>{text}</a></td> }.into_any()
+                    }
                 })
                 .collect_view();
             view! {
+                {heading}
                 <tr>
-                    <th scope="row"><span class="control">{c.control.clone()}</span>{checks}</th>
+                    <th scope="row"><span class="control">{c.control.clone()}</span>" "{c.title.clone()}{kind}{note}{checks}</th>
                     {cells}
                 </tr>
             }
@@ -78,12 +119,12 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
             let (mut pass, mut evaluated) = (0, 0);
             for c in &data.controls {
                 if let Some(cell) = c.cells.get(i) {
-                    match cell.verdict() {
+                    match cell.status.as_str() {
                         "pass" => {
                             pass += 1;
                             evaluated += 1;
                         }
-                        "fail" | "error" => evaluated += 1,
+                        "fail" | "error" | "muted" => evaluated += 1,
                         _ => {}
                     }
                 }
@@ -100,7 +141,9 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
         <div class="page-head"><h1>"Compliance"</h1></div>
         <nav class="tabs">{tabs}</nav>
         <h2>{data.framework_title.clone()}</h2>
-        <p class="muted">"Each cell: the control's result in the account's latest scan (✔ all mapped checks pass, ✘ failures, ? could not be evaluated, — nothing mapped was evaluated). Click a cell for the findings."</p>
+        <p class="muted">{data.framework_scope.clone()}" "<a href=data.framework_source.clone()>"The standard"</a>" (version "{data.framework_version.clone()}")."</p>
+        <p class="summary">"Controls, by their worst status across these accounts: "{summary}</p>
+        <p class="muted">"Each cell: the control in the account's latest scan (✔ every finding of its checks passes, ✘ failures, ? could not be evaluated, n/a its checks found nothing to judge, manual and not covered controls need checking outside Rampart and never count as passed). Click a cell for the findings."</p>
         <div class="scroll">
             <table class="grid compliance">
                 <thead><tr><th>"Control"</th>{heads}</tr></thead>

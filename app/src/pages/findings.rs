@@ -191,15 +191,22 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
     shell("Findings", chrome, body, None)
 }
 
+/// The first few controls of a finding, and how many more (the detail page lists them all).
 fn controls_text(controls: &[String]) -> String {
-    controls
+    const SHOWN: usize = 3;
+    let mut text = controls
         .iter()
+        .take(SHOWN)
         .map(|c| match c.split_once(':') {
             Some((fw, id)) => format!("{} {id}", framework_short(fw)),
             None => c.clone(),
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if controls.len() > SHOWN {
+        text.push_str(&format!(" +{} more", controls.len() - SHOWN));
+    }
+    text
 }
 
 /// One finding in a table (also used by the diff page).

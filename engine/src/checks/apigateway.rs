@@ -17,7 +17,6 @@ pub(super) const CHECKS: &[Check] = &[
         "Execution logs record each request's authorization, integration and errors in CloudWatch Logs: without them an attack on the API, or a misbehaving authorizer, leaves no trace. HTTP APIs have no execution logging; their access logs are checked separately.",
         "API Gateway → the API → Stages → the stage → Logs and tracing → Edit → CloudWatch logs: Errors only (or Errors and info logs).",
         "aws apigateway update-stage --rest-api-id <api-id> --stage-name <stage> --patch-operations op=replace,path=/*/*/logging/loglevel,value=ERROR   # WebSocket: aws apigatewayv2 update-stage --api-id <api-id> --stage-name <stage> --default-route-settings LoggingLevel=ERROR",
-        [AwsFsbp: ["APIGateway.1"]],
         execution_logging
     ),
     check!(
@@ -28,7 +27,6 @@ pub(super) const CHECKS: &[Check] = &[
         "Access logs record who called which method from where and with what result, one line per request: the record an investigation starts from. Execution logs do not replace them (they are sampled by level and hard to query).",
         "API Gateway → the API → Stages → the stage → Logs and tracing → Edit → Custom access logging: on, with a CloudWatch Logs group or Firehose stream and a log format.",
         "aws apigateway update-stage --rest-api-id <api-id> --stage-name <stage> --patch-operations op=replace,path=/accessLogSettings/destinationArn,value=<log-group-arn> op=replace,path=/accessLogSettings/format,value='$context.requestId $context.identity.sourceIp $context.httpMethod $context.resourcePath $context.status'",
-        [],
         rest_access_logging
     ),
     check!(
@@ -39,7 +37,6 @@ pub(super) const CHECKS: &[Check] = &[
         "Access logs are the only per-request record of an HTTP or WebSocket API: caller, route, status and latency. Without them nobody can tell who used the API.",
         "API Gateway → the API → Monitor → Logging → the stage → Edit → Access logging: on, with a CloudWatch Logs group and a log format.",
         "aws apigatewayv2 update-stage --api-id <api-id> --stage-name <stage> --access-log-settings DestinationArn=<log-group-arn>,Format='$context.requestId $context.identity.sourceIp $context.routeKey $context.status'",
-        [AwsFsbp: ["APIGateway.9"]],
         v2_access_logging
     ),
     check!(
@@ -50,7 +47,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A client certificate lets the backend verify that a request really comes from API Gateway, so callers cannot bypass the API's authorization and throttling by calling the backend directly.",
         "API Gateway → Client certificates → Generate; then the API → Stages → the stage → Edit → Client certificate: select it, and have the backend require it.",
         "aws apigateway generate-client-certificate --description <api> && aws apigateway update-stage --rest-api-id <api-id> --stage-name <stage> --patch-operations op=replace,path=/clientCertificateId,value=<certificate-id>",
-        [AwsFsbp: ["APIGateway.2"]],
         client_certificate
     ),
     check!(
@@ -61,7 +57,6 @@ pub(super) const CHECKS: &[Check] = &[
         "When the certificate a stage presents to its backend expires, a backend that verifies it rejects every request (an outage), and one that keeps accepting it no longer authenticates API Gateway at all. Rotate before expiry.",
         "API Gateway → Client certificates → Generate a new certificate, install its public key on the backend, then select it on the stage.",
         "aws apigateway generate-client-certificate && aws apigateway update-stage --rest-api-id <api-id> --stage-name <stage> --patch-operations op=replace,path=/clientCertificateId,value=<new-certificate-id>",
-        [],
         client_certificate_not_expired
     ),
     check!(
@@ -72,7 +67,6 @@ pub(super) const CHECKS: &[Check] = &[
         "Active tracing follows each request through API Gateway into its backends, which shows where a suspicious or failing request went and how long each hop took.",
         "API Gateway → the API → Stages → the stage → Logs and tracing → Edit → X-Ray tracing: on.",
         "aws apigateway update-stage --rest-api-id <api-id> --stage-name <stage> --patch-operations op=replace,path=/tracingEnabled,value=true",
-        [AwsFsbp: ["APIGateway.3"]],
         tracing
     ),
     check!(
@@ -83,7 +77,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A web ACL in front of the stage filters SQL injection, cross-site scripting, known bad inputs and floods from single sources before they reach the backend.",
         "WAF & Shield → Web ACLs (the stage's region) → the web ACL → Associated AWS resources → Add → API Gateway REST API: the stage.",
         "aws wafv2 associate-web-acl --web-acl-arn <web-acl-arn> --resource-arn arn:aws:apigateway:<region>::/restapis/<api-id>/stages/<stage>",
-        [AwsFsbp: ["APIGateway.4"]],
         waf
     ),
     check!(
@@ -94,7 +87,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A stage cache holds backend responses, often personal or authorization-dependent data; unencrypted it sits in clear on the cache cluster's disks.",
         "API Gateway → the API → Stages → the stage → Edit → Cache settings: Encrypt cache data.",
         "aws apigateway update-stage --rest-api-id <api-id> --stage-name <stage> --patch-operations op=replace,path=/*/*/caching/dataEncrypted,value=true",
-        [AwsFsbp: ["APIGateway.5"]],
         cache_encrypted
     ),
     check!(
@@ -105,7 +97,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A method with authorization NONE answers anyone on the internet. Use IAM, a Cognito user pool or a Lambda authorizer; a deliberately public method should at least require an API key tied to a usage plan, so its callers are known and throttled. OPTIONS (CORS preflight) methods are exempt; private APIs are reachable only through the VPC endpoints their resource policy allows.",
         "API Gateway → the API → Resources → the method → Method request → Edit → Authorization: AWS IAM, a Cognito user pool or a Lambda authorizer (or API key required: true), then deploy the API.",
         "aws apigateway update-method --rest-api-id <api-id> --resource-id <resource-id> --http-method <verb> --patch-operations op=replace,path=/authorizationType,value=AWS_IAM && aws apigateway create-deployment --rest-api-id <api-id> --stage-name <stage>",
-        [],
         rest_methods_authorized
     ),
     check!(
@@ -116,7 +107,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A route with authorization NONE is open to anyone who knows the endpoint. HTTP APIs support IAM, JWT (Cognito or any OIDC issuer) and Lambda authorizers; WebSocket APIs authorize once, on $connect.",
         "API Gateway → the API → Authorization → the route → Attach authorizer (JWT, Lambda or IAM).",
         "aws apigatewayv2 update-route --api-id <api-id> --route-id <route-id> --authorization-type JWT --authorizer-id <authorizer-id>",
-        [AwsFsbp: ["APIGateway.8"]],
         v2_routes_authorized
     ),
     check!(
@@ -127,7 +117,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A usage plan caps the request rate and the total requests each API key may make, so one caller (or one leaked key) cannot exhaust the backend or run up its bill.",
         "API Gateway → Usage plans → Create (Throttling: rate and burst; Quota: requests per day/week/month) → Associated stages → Add the API stage.",
         "aws apigateway create-usage-plan --name <name> --throttle burstLimit=100,rateLimit=50 --quota limit=100000,period=MONTH --api-stages apiId=<api-id>,stage=<stage>",
-        [],
         usage_plan
     ),
     check!(
@@ -138,7 +127,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A resource policy statement granting `execute-api:Invoke` to `*` without a source IP, VPC endpoint or organisation condition makes every method that lacks its own authorization callable by anyone.",
         "API Gateway → the API → Resource policy: restrict the `*` principal with aws:SourceVpce, aws:SourceIp or aws:PrincipalOrgID, then deploy the API.",
         "aws apigateway update-rest-api --rest-api-id <api-id> --patch-operations op=replace,path=/policy,value='<policy json>' && aws apigateway create-deployment --rest-api-id <api-id> --stage-name <stage>",
-        [],
         api_policy_not_public
     ),
     check!(
@@ -149,7 +137,6 @@ pub(super) const CHECKS: &[Check] = &[
         "The TLS_1_0 security policy accepts TLS 1.0 and 1.1, which have known weaknesses and are deprecated (RFC 8996).",
         "API Gateway → Custom domain names → the domain → Edit → Minimum TLS version: TLS 1.2 (or an enhanced security policy).",
         "aws apigateway update-domain-name --domain-name <domain> --patch-operations op=replace,path=/securityPolicy,value=TLS_1_2",
-        [],
         domain_tls12
     ),
     check!(
@@ -160,7 +147,6 @@ pub(super) const CHECKS: &[Check] = &[
         "Without stage throttling a v2 API accepts up to the account-wide limit (10,000 requests/s by default) and one noisy or malicious caller can starve every other API in the region.",
         "API Gateway → the API → Protect → Throttling → the stage → Edit default route throttling: burst and rate limits.",
         "aws apigatewayv2 update-stage --api-id <api-id> --stage-name <stage> --default-route-settings ThrottlingBurstLimit=100,ThrottlingRateLimit=50",
-        [],
         v2_throttled
     ),
 ];

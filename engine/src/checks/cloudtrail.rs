@@ -1,7 +1,7 @@
 //! CloudTrail checks: multi-region coverage with management events, log validation,
 //! encryption, CloudWatch Logs delivery, and S3 object-level data events.
 
-use super::{Check, CheckMeta, Framework::*, Outcome, Remediation, Severity, account_arn};
+use super::{Check, CheckMeta, Outcome, Remediation, Severity, account_arn};
 use crate::inventory::{CloudTrailInventory, EventSelectors, Inventory, Service, Trail};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -18,7 +18,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "CloudTrail → Trails → Create trail (or edit one): apply to all regions, management events Read and Write, then Start logging.",
                 cli: "aws cloudtrail create-trail --name org-trail --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail put-event-selectors --trail-name org-trail --event-selectors '[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]' && aws cloudtrail start-logging --name org-trail",
             },
-            compliance: &[(CisAws3, &["3.1"]), (AwsFsbp, &["CloudTrail.1"])],
         },
         eval: multi_region_management_events,
     },
@@ -33,7 +32,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "CloudTrail → Trails → the trail → General details → Edit → enable Log file validation.",
                 cli: "aws cloudtrail update-trail --name <trail> --enable-log-file-validation",
             },
-            compliance: &[(CisAws3, &["3.2"]), (AwsFsbp, &["CloudTrail.4"])],
         },
         eval: log_file_validation,
     },
@@ -48,7 +46,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "CloudTrail → Trails → the trail → General details → Edit → Log file SSE-KMS encryption: enable and pick a customer managed key whose policy lets CloudTrail encrypt.",
                 cli: "aws cloudtrail update-trail --name <trail> --kms-key-id <key-arn>",
             },
-            compliance: &[(CisAws3, &["3.5"]), (AwsFsbp, &["CloudTrail.2"])],
         },
         eval: kms_encryption,
     },
@@ -63,7 +60,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "CloudTrail → Trails → the trail → CloudWatch Logs → Edit → enable, choose a log group and an IAM role CloudTrail can assume.",
                 cli: "aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>",
             },
-            compliance: &[(AwsFsbp, &["CloudTrail.5"])],
         },
         eval: cloudwatch_logs_delivery,
     },
@@ -78,7 +74,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "CloudTrail → Trails → a multi-region trail → Data events → Edit → add S3, all current and future buckets, Write events.",
                 cli: "aws cloudtrail put-event-selectors --trail-name <trail> --event-selectors '[{\"ReadWriteType\":\"WriteOnly\",\"IncludeManagementEvents\":true,\"DataResources\":[{\"Type\":\"AWS::S3::Object\",\"Values\":[\"arn:aws:s3\"]}]}]'",
             },
-            compliance: &[(CisAws3, &["3.8"])],
         },
         eval: s3_write_events,
     },
@@ -93,7 +88,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "CloudTrail → Trails → a multi-region trail → Data events → Edit → add S3, all current and future buckets, Read events.",
                 cli: "aws cloudtrail put-event-selectors --trail-name <trail> --event-selectors '[{\"ReadWriteType\":\"ReadOnly\",\"IncludeManagementEvents\":true,\"DataResources\":[{\"Type\":\"AWS::S3::Object\",\"Values\":[\"arn:aws:s3\"]}]}]'",
             },
-            compliance: &[(CisAws3, &["3.9"])],
         },
         eval: s3_read_events,
     },

@@ -4,16 +4,14 @@
 //! alarm action on an SNS topic with a confirmed subscriber.
 
 use super::monitoring_spec::{self, MonitoringControl};
-use super::{
-    Check, CheckMeta, Framework::*, Outcome, Remediation, Severity, account_arn, not_collected,
-};
+use super::{Check, CheckMeta, Outcome, Remediation, Severity, account_arn, not_collected};
 use crate::filter_pattern;
 use crate::inventory::{Inventory, Service, Trail};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 macro_rules! monitoring_check {
-    ($idx:literal, $id:literal, $title:literal, $sev:expr, $cis:literal, $fsbp:expr) => {
+    ($idx:literal, $id:literal, $title:literal, $sev:expr, $cis:literal) => {
         Check {
             meta: CheckMeta {
                 id: $id,
@@ -25,7 +23,6 @@ macro_rules! monitoring_check {
                     console: "CloudWatch → Log groups → the CloudTrail log group → Metric filters → Create: paste the recommended pattern (see evidence), then Create alarm on the metric (threshold ≥ 1 in 5 minutes) with an SNS topic that has a confirmed subscriber.",
                     cli: "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name <name> --metric-transformations metricName=<name>,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '<recommended pattern>' && aws cloudwatch put-metric-alarm --alarm-name <name> --metric-name <name> --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions <sns-topic-arn>",
                 },
-                compliance: $fsbp,
             },
             eval: monitoring::<$idx>,
         }
@@ -38,120 +35,105 @@ pub(super) const CHECKS: &[Check] = &[
         "cloudwatch_alarm_unauthorized_api_calls",
         "Unauthorized API calls are alarmed",
         Severity::Low,
-        "4.1",
-        &[(CisAws3, &["4.1"])]
+        "4.1"
     ),
     monitoring_check!(
         1,
         "cloudwatch_alarm_console_signin_without_mfa",
         "Console sign-ins without MFA are alarmed",
         Severity::Medium,
-        "4.2",
-        &[(CisAws3, &["4.2"])]
+        "4.2"
     ),
     monitoring_check!(
         2,
         "cloudwatch_alarm_root_usage",
         "Use of the root user is alarmed",
         Severity::High,
-        "4.3",
-        &[(CisAws3, &["4.3"])]
+        "4.3"
     ),
     monitoring_check!(
         3,
         "cloudwatch_alarm_iam_policy_changes",
         "IAM policy changes are alarmed",
         Severity::Medium,
-        "4.4",
-        &[(CisAws3, &["4.4"])]
+        "4.4"
     ),
     monitoring_check!(
         4,
         "cloudwatch_alarm_cloudtrail_changes",
         "CloudTrail configuration changes are alarmed",
         Severity::Medium,
-        "4.5",
-        &[(CisAws3, &["4.5"])]
+        "4.5"
     ),
     monitoring_check!(
         5,
         "cloudwatch_alarm_console_auth_failures",
         "Console authentication failures are alarmed",
         Severity::Low,
-        "4.6",
-        &[(CisAws3, &["4.6"])]
+        "4.6"
     ),
     monitoring_check!(
         6,
         "cloudwatch_alarm_cmk_disable_or_deletion",
         "Disabling or scheduled deletion of customer-managed KMS keys is alarmed",
         Severity::Medium,
-        "4.7",
-        &[(CisAws3, &["4.7"])]
+        "4.7"
     ),
     monitoring_check!(
         7,
         "cloudwatch_alarm_s3_bucket_policy_changes",
         "S3 bucket policy changes are alarmed",
         Severity::Medium,
-        "4.8",
-        &[(CisAws3, &["4.8"])]
+        "4.8"
     ),
     monitoring_check!(
         8,
         "cloudwatch_alarm_config_changes",
         "AWS Config configuration changes are alarmed",
         Severity::Medium,
-        "4.9",
-        &[(CisAws3, &["4.9"])]
+        "4.9"
     ),
     monitoring_check!(
         9,
         "cloudwatch_alarm_security_group_changes",
         "Security group changes are alarmed",
         Severity::Medium,
-        "4.10",
-        &[(CisAws3, &["4.10"])]
+        "4.10"
     ),
     monitoring_check!(
         10,
         "cloudwatch_alarm_nacl_changes",
         "Network ACL changes are alarmed",
         Severity::Medium,
-        "4.11",
-        &[(CisAws3, &["4.11"])]
+        "4.11"
     ),
     monitoring_check!(
         11,
         "cloudwatch_alarm_network_gateway_changes",
         "Network gateway changes are alarmed",
         Severity::Medium,
-        "4.12",
-        &[(CisAws3, &["4.12"])]
+        "4.12"
     ),
     monitoring_check!(
         12,
         "cloudwatch_alarm_route_table_changes",
         "Route table changes are alarmed",
         Severity::Medium,
-        "4.13",
-        &[(CisAws3, &["4.13"])]
+        "4.13"
     ),
     monitoring_check!(
         13,
         "cloudwatch_alarm_vpc_changes",
         "VPC changes are alarmed",
         Severity::Medium,
-        "4.14",
-        &[(CisAws3, &["4.14"])]
+        "4.14"
     ),
     monitoring_check!(
         14,
         "cloudwatch_alarm_organizations_changes",
         "AWS Organizations changes are alarmed",
         Severity::Medium,
-        "4.15",
-        &[(CisAws3, &["4.15"])]
+        "4.15"
     ),
 ];
 
@@ -363,7 +345,10 @@ mod builder_inventory_tests {
     fn every_cis_monitoring_control_has_a_check() {
         assert_eq!(CHECKS.len(), monitoring_spec::controls().len());
         for (c, spec) in CHECKS.iter().zip(monitoring_spec::controls()) {
-            assert_eq!(c.meta.compliance[0].1, &[spec.cis_id]);
+            assert_eq!(
+                c.meta.compliance_map()[&crate::frameworks::Framework::CisAws3],
+                [spec.cis_id]
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 //! deletion protection, self sign-up) and app client settings (auth flows, OAuth flows,
 //! callback URLs, user-existence errors, refresh token lifetime).
 
-use super::{Check, CheckMeta, Framework::*, Outcome, Remediation, Severity, not_collected};
+use super::{Check, CheckMeta, Outcome, Remediation, Severity, not_collected};
 use crate::inventory::{
     AppClient, AppClientSettings, Inventory, Service, UserPool, UserPoolMfaConfig, UserPoolSettings,
 };
@@ -22,7 +22,7 @@ const POOL: &str = "AwsCognitoUserPool";
 const CLIENT: &str = "AwsCognitoUserPoolClient";
 
 macro_rules! meta {
-    ($id:literal, $title:literal, $sev:ident, $rationale:literal, $console:literal, $cli:literal, $compliance:expr) => {
+    ($id:literal, $title:literal, $sev:ident, $rationale:literal, $console:literal, $cli:literal) => {
         CheckMeta {
             id: $id,
             title: $title,
@@ -33,7 +33,6 @@ macro_rules! meta {
                 console: $console,
                 cli: $cli,
             },
-            compliance: $compliance,
         }
     };
 }
@@ -46,8 +45,7 @@ pub(super) const CHECKS: &[Check] = &[
             Medium,
             "With MFA off, a stolen or guessed password is enough to take over a user. `OPTIONAL` passes this check (users can enrol) and is flagged by cognito_user_pool_mfa_required.",
             "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: Require MFA (or Optional MFA) with Authenticator apps.",
-            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration ON --software-token-mfa-configuration Enabled=true",
-            &[]
+            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration ON --software-token-mfa-configuration Enabled=true"
         ),
         eval: mfa_enabled,
     },
@@ -58,8 +56,7 @@ pub(super) const CHECKS: &[Check] = &[
             Low,
             "With MFA `OPTIONAL`, every user who never enrolled a second factor signs in with a password alone. Requiring MFA (`ON`) closes that gap; pools whose users cannot all enrol may accept this finding.",
             "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: Require MFA.",
-            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration ON --software-token-mfa-configuration Enabled=true",
-            &[]
+            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration ON --software-token-mfa-configuration Enabled=true"
         ),
         eval: mfa_required,
     },
@@ -70,8 +67,7 @@ pub(super) const CHECKS: &[Check] = &[
             Low,
             "SMS codes can be intercepted through SIM swapping and number porting, and email codes fall with the mailbox; authenticator-app (TOTP) codes are bound to the user's device. Pools with MFA off are reported by cognito_user_pool_mfa_enabled and skipped here.",
             "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: tick Authenticator apps.",
-            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration <ON|OPTIONAL> --software-token-mfa-configuration Enabled=true",
-            &[]
+            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration <ON|OPTIONAL> --software-token-mfa-configuration Enabled=true"
         ),
         eval: mfa_totp,
     },
@@ -82,8 +78,7 @@ pub(super) const CHECKS: &[Check] = &[
             Medium,
             "Length is what resists guessing and cracking: 14 characters is the minimum CIS asks of IAM passwords (CIS AWS 1.8), used here so one account keeps one bar; Cognito's default is 8. Requiring upper and lower case, digits and symbols keeps users off the shortest dictionaries, and temporary passwords from invitations should expire within 7 days. Maps to FSBP Cognito.3 with its minimum length parameter raised from 8 to 14.",
             "Cognito → User pools → the pool → Authentication → Sign-in → Password policy → Edit: Custom, minimum length 14, all four character requirements, temporary passwords expire in 7 days or fewer.",
-            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --policies 'PasswordPolicy={MinimumLength=14,RequireUppercase=true,RequireLowercase=true,RequireNumbers=true,RequireSymbols=true,TemporaryPasswordValidityDays=7}'  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
-            &[(AwsFsbp, &["Cognito.3"])]
+            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --policies 'PasswordPolicy={MinimumLength=14,RequireUppercase=true,RequireLowercase=true,RequireNumbers=true,RequireSymbols=true,TemporaryPasswordValidityDays=7}'  (update-user-pool resets every setting you omit: pass the pool's current settings too)"
         ),
         eval: password_policy,
     },
@@ -94,8 +89,7 @@ pub(super) const CHECKS: &[Check] = &[
             Medium,
             "Threat protection (advanced security) detects compromised credentials and risky sign-ins and, in `ENFORCED` (full function) mode, blocks them or asks for MFA. `AUDIT` only records metrics; off does nothing. It requires the Plus feature plan. (Security Hub's Cognito.1 control checks the same, but it is not part of the FSBP standard.)",
             "Cognito → User pools → the pool → Threat protection → Activate, then set Enforcement mode for standard authentication to Full function.",
-            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --user-pool-add-ons AdvancedSecurityMode=ENFORCED  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
-            &[]
+            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --user-pool-add-ons AdvancedSecurityMode=ENFORCED  (update-user-pool resets every setting you omit: pass the pool's current settings too)"
         ),
         eval: threat_protection,
     },
@@ -106,8 +100,7 @@ pub(super) const CHECKS: &[Check] = &[
             Low,
             "Deleting a user pool deletes every user and their credentials irrecoverably. Deletion protection makes a delete fail until someone switches it off deliberately.",
             "Cognito → User pools → the pool → Settings → Deletion protection → Activate.",
-            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --deletion-protection ACTIVE  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
-            &[]
+            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --deletion-protection ACTIVE  (update-user-pool resets every setting you omit: pass the pool's current settings too)"
         ),
         eval: deletion_protection,
     },
@@ -118,8 +111,7 @@ pub(super) const CHECKS: &[Check] = &[
             Informational,
             "With self sign-up on, anyone on the internet can create a user and obtain tokens, and with an identity pool, AWS credentials. That is right for consumer apps; for internal ones only administrators should create users.",
             "Cognito → User pools → the pool → Sign-up → Self-service sign-up → Edit: disable, if the app is not public.",
-            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --admin-create-user-config AllowAdminCreateUserOnly=true  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
-            &[]
+            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --admin-create-user-config AllowAdminCreateUserOnly=true  (update-user-pool resets every setting you omit: pass the pool's current settings too)"
         ),
         eval: self_signup,
     },
@@ -130,8 +122,7 @@ pub(super) const CHECKS: &[Check] = &[
             Medium,
             "`ALLOW_USER_PASSWORD_AUTH` sends the user's password itself to Cognito, so it can be logged or captured by anything in the path; SRP (`ALLOW_USER_SRP_AUTH`) proves the password without sending it. Keep the plain flow only for migrations through a user-migration trigger.",
             "Cognito → User pools → the pool → App clients → the client → Edit: untick ALLOW_USER_PASSWORD_AUTH, keep ALLOW_USER_SRP_AUTH and ALLOW_REFRESH_TOKEN_AUTH.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH  (omitted settings are reset: pass the client's current settings too)",
-            &[]
+            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH  (omitted settings are reset: pass the client's current settings too)"
         ),
         eval: no_user_password_auth,
     },
@@ -142,8 +133,7 @@ pub(super) const CHECKS: &[Check] = &[
             Medium,
             "The implicit grant returns tokens in the redirect URL, where browser history, logs and referrers can leak them, with no PKCE binding. OAuth 2.0 Security Best Current Practice (RFC 9700) says not to use it; use the authorization code grant with PKCE.",
             "Cognito → User pools → the pool → App clients → the client → Login pages → Edit: OAuth grant types: Authorization code grant only.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --allowed-o-auth-flows code --allowed-o-auth-flows-user-pool-client  (omitted settings are reset: pass the client's current settings too)",
-            &[]
+            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --allowed-o-auth-flows code --allowed-o-auth-flows-user-pool-client  (omitted settings are reset: pass the client's current settings too)"
         ),
         eval: no_implicit_flow,
     },
@@ -154,8 +144,7 @@ pub(super) const CHECKS: &[Check] = &[
             Medium,
             "Authorization codes and tokens are delivered to the callback URL: over plain `http://` anyone on the network path can take them. `http://localhost` (development) and custom app schemes (`myapp://`, native apps per RFC 8252) are accepted.",
             "Cognito → User pools → the pool → App clients → the client → Login pages → Edit: change every http:// callback URL to https://.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --callback-urls https://app.example.com/callback  (omitted settings are reset: pass the client's current settings too)",
-            &[]
+            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --callback-urls https://app.example.com/callback  (omitted settings are reset: pass the client's current settings too)"
         ),
         eval: callback_urls_https,
     },
@@ -166,8 +155,7 @@ pub(super) const CHECKS: &[Check] = &[
             Low,
             "With `PreventUserExistenceErrors` at `LEGACY`, sign-in, confirmation and password-reset answers differ for unknown users (`UserNotFoundException`), letting anyone enumerate valid usernames for targeted guessing or phishing. `ENABLED` returns the same generic error.",
             "Cognito → User pools → the pool → App clients → the client → Edit: Advanced security configurations → Prevent user existence errors.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --prevent-user-existence-errors ENABLED  (omitted settings are reset: pass the client's current settings too)",
-            &[]
+            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --prevent-user-existence-errors ENABLED  (omitted settings are reset: pass the client's current settings too)"
         ),
         eval: prevent_user_existence_errors,
     },
@@ -178,8 +166,7 @@ pub(super) const CHECKS: &[Check] = &[
             Low,
             "A refresh token mints new access tokens until it expires, so a stolen one is a standing session. Cognito's default is 30 days and its maximum ten years; this check accepts up to 90 days.",
             "Cognito → User pools → the pool → App clients → the client → Edit: Refresh token expiration of 90 days or less.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --refresh-token-validity 30 --token-validity-units RefreshToken=days  (omitted settings are reset: pass the client's current settings too)",
-            &[]
+            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --refresh-token-validity 30 --token-validity-units RefreshToken=days  (omitted settings are reset: pass the client's current settings too)"
         ),
         eval: refresh_token_validity,
     },

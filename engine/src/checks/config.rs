@@ -1,7 +1,7 @@
 //! AWS Config checks: a recorder recording all resource types in every region, global
 //! resource types recorded somewhere, and a delivery channel.
 
-use super::{Check, CheckMeta, Framework::*, Outcome, Remediation, Severity, account_arn};
+use super::{Check, CheckMeta, Outcome, Remediation, Severity, account_arn};
 use crate::inventory::{Inventory, Service};
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -17,7 +17,6 @@ pub(super) const CHECKS: &[Check] = &[Check {
             console: "AWS Config → Settings (in each region) → Recording strategy: all resource types, include globally recorded types in one region → choose a delivery bucket → Start recording.",
             cli: "aws configservice put-configuration-recorder --configuration-recorder name=default,roleARN=arn:aws:iam::<account>:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig --recording-group allSupported=true,includeGlobalResourceTypes=true && aws configservice put-delivery-channel --delivery-channel name=default,s3BucketName=<bucket> && aws configservice start-configuration-recorder --configuration-recorder-name default",
         },
-        compliance: &[(CisAws3, &["3.3"]), (AwsFsbp, &["Config.1"])],
     },
     eval: recorder_all_regions,
 }];

@@ -1,9 +1,7 @@
 //! KMS checks: rotation of customer-managed symmetric keys, keys pending deletion, public
 //! key policies, and IAM policies that allow decrypting with every key.
 
-use super::{
-    Check, CheckMeta, Framework::*, Outcome, Remediation, Severity, not_collected, policy,
-};
+use super::{Check, CheckMeta, Outcome, Remediation, Severity, not_collected, policy};
 use crate::inventory::{Inventory, Key, PolicyDocument, Service};
 use crate::types::Region;
 use chrono::{DateTime, Utc};
@@ -21,7 +19,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "KMS → Customer managed keys → the key → Key rotation → enable Automatically rotate this KMS key.",
                 cli: "aws kms enable-key-rotation --key-id <key-id>",
             },
-            compliance: &[(CisAws3, &["3.6"])],
         },
         eval: symmetric_key_rotation,
     },
@@ -36,7 +33,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "KMS → Customer managed keys → the key → Key actions → Cancel key deletion, then re-enable it.",
                 cli: "aws kms cancel-key-deletion --key-id <key-id> && aws kms enable-key --key-id <key-id>",
             },
-            compliance: &[(AwsFsbp, &["KMS.3"])],
         },
         eval: not_pending_deletion,
     },
@@ -51,7 +47,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "KMS → the key → Key policy → Edit: replace `\"Principal\": \"*\"` with specific principals or add a `kms:CallerAccount` / `aws:PrincipalOrgID` condition.",
                 cli: "aws kms put-key-policy --key-id <key-id> --policy-name default --policy file://key-policy.json",
             },
-            compliance: &[(AwsFsbp, &["KMS.5"])],
         },
         eval: key_policy_not_public,
     },
@@ -66,7 +61,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "IAM → Policies → the policy → Edit: limit kms:Decrypt / kms:ReEncryptFrom to the ARNs of the keys needed.",
                 cli: "aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://scoped.json --set-as-default",
             },
-            compliance: &[(AwsFsbp, &["KMS.1"])],
         },
         eval: managed_policies_no_decrypt_all,
     },
@@ -81,7 +75,6 @@ pub(super) const CHECKS: &[Check] = &[
                 console: "IAM → the user, group or role → Permissions → the inline policy → Edit: limit the KMS actions to specific key ARNs.",
                 cli: "aws iam put-role-policy --role-name <role> --policy-name <name> --policy-document file://scoped.json",
             },
-            compliance: &[(AwsFsbp, &["KMS.2"])],
         },
         eval: inline_policies_no_decrypt_all,
     },

@@ -19,7 +19,6 @@ pub(super) const CHECKS: &[Check] = &[Check {
             console: "CloudWatch → Log groups → the group → Actions → Edit retention setting → 1 year or more (or Never expire).",
             cli: "aws logs put-retention-policy --log-group-name <group> --retention-in-days 365",
         },
-        compliance: &[],
     },
     eval: trail_log_group_retention,
 }];

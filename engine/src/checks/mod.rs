@@ -7,9 +7,10 @@
 //! [`Fetched`]: crate::inventory::Fetched
 
 /// Declares a check as data: `check!(Service, "id", "title", Severity, "rationale",
-/// "console steps", "cli", [Framework: ["control", ...], ...], eval_fn)`.
+/// "console steps", "cli", eval_fn)`. The controls it answers live in the framework files
+/// ([`crate::frameworks`]).
 macro_rules! check {
-    ($service:ident, $id:literal, $title:literal, $sev:ident, $rationale:literal, $console:literal, $cli:literal, [$($fw:ident: [$($c:literal),*]),*], $eval:path) => {
+    ($service:ident, $id:literal, $title:literal, $sev:ident, $rationale:literal, $console:literal, $cli:literal, $eval:path) => {
         $crate::checks::Check {
             meta: $crate::checks::CheckMeta {
                 id: $id,
@@ -17,8 +18,10 @@ macro_rules! check {
                 service: $crate::inventory::Service::$service,
                 severity: $crate::checks::Severity::$sev,
                 rationale: $rationale,
-                remediation: $crate::checks::Remediation { console: $console, cli: $cli },
-                compliance: &[$(($crate::checks::Framework::$fw, &[$($c),*])),*],
+                remediation: $crate::checks::Remediation {
+                    console: $console,
+                    cli: $cli,
+                },
             },
             eval: $eval,
         }
@@ -67,6 +70,13 @@ impl Status {
             Status::Fail => "FAIL",
             Status::Error => "ERROR",
         }
+    }
+
+    /// The stored form (`PASS`, `FAIL`, `ERROR`) back to a status.
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Pass, Status::Fail, Status::Error]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 
@@ -119,45 +129,7 @@ impl fmt::Display for Severity {
     }
 }
 
-/// Compliance frameworks findings map to. The string form is the key in `compliance` maps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Framework {
-    /// CIS Amazon Web Services Foundations Benchmark v3.0.0.
-    #[serde(rename = "cis-aws-3.0")]
-    CisAws3,
-    /// AWS Foundational Security Best Practices (Security Hub). Only controls that belong to
-    /// the FSBP standard are mapped here; Security Hub controls that exist only in its CIS,
-    /// NIST or PCI standards (IAM.9, KMS.4, S3.20, CloudWatch.1, ...) are not FSBP controls.
-    #[serde(rename = "aws-fsbp")]
-    AwsFsbp,
-}
-
-impl Framework {
-    pub const ALL: [Framework; 2] = [Framework::CisAws3, Framework::AwsFsbp];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Framework::CisAws3 => "cis-aws-3.0",
-            Framework::AwsFsbp => "aws-fsbp",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Framework::CisAws3 => "CIS AWS Foundations Benchmark v3.0.0",
-            Framework::AwsFsbp => "AWS Foundational Security Best Practices",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Framework> {
-        let s = s.trim().to_ascii_lowercase();
-        match s.as_str() {
-            "cis-aws-3.0" | "cis" | "cis-3.0" => Some(Framework::CisAws3),
-            "aws-fsbp" | "fsbp" => Some(Framework::AwsFsbp),
-            _ => None,
-        }
-    }
-}
+pub use crate::frameworks::Framework;
 
 /// How to fix a failure, for people: console steps and the CLI command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -175,8 +147,6 @@ pub struct CheckMeta {
     pub severity: Severity,
     pub rationale: &'static str,
     pub remediation: Remediation,
-    /// `(framework, control ids)`, exactly as the standards number them.
-    pub compliance: &'static [(Framework, &'static [&'static str])],
 }
 
 /// The logic of a check: pure, deterministic.
@@ -308,17 +278,16 @@ pub fn find(id: &str) -> Option<Check> {
 }
 
 impl CheckMeta {
+    /// The controls this check answers, per framework, exactly as the standards number them
+    /// (from the framework files).
     pub fn compliance_map(&self) -> BTreeMap<Framework, Vec<String>> {
-        self.compliance
-            .iter()
-            .map(|(f, ids)| (*f, ids.iter().map(|s| (*s).to_owned()).collect()))
-            .collect()
+        crate::frameworks::compliance_of(self.id)
     }
 
     pub fn maps_to(&self, framework: Framework) -> bool {
-        self.compliance
-            .iter()
-            .any(|(f, ids)| *f == framework && !ids.is_empty())
+        self.compliance_map()
+            .get(&framework)
+            .is_some_and(|ids| !ids.is_empty())
     }
 }
 
@@ -339,6 +308,7 @@ pub fn evaluate_checks(
             continue;
         }
         let _span = tracing::debug_span!("check", check_id = check.meta.id).entered();
+        let compliance = check.meta.compliance_map();
         for outcome in (check.eval)(inventory, now) {
             findings.push(Finding {
                 check_id: check.meta.id.to_owned(),
@@ -352,7 +322,7 @@ pub fn evaluate_checks(
                 resource_type: outcome.resource_type.to_owned(),
                 message: outcome.message,
                 evidence: outcome.evidence,
-                compliance: check.meta.compliance_map(),
+                compliance: compliance.clone(),
             });
         }
     }
@@ -423,23 +393,6 @@ mod tests {
                 c.meta.id
             );
             assert!(!c.meta.remediation.console.is_empty(), "{}", c.meta.id);
-        }
-    }
-
-    #[test]
-    fn compliance_ids_use_the_standards_numbering() {
-        for c in registry() {
-            for (fw, ids) in c.meta.compliance {
-                for id in *ids {
-                    let ok = match fw {
-                        Framework::CisAws3 => id.split('.').all(|p| p.parse::<u8>().is_ok()),
-                        Framework::AwsFsbp => id
-                            .split_once('.')
-                            .is_some_and(|(svc, n)| !svc.is_empty() && n.parse::<u8>().is_ok()),
-                    };
-                    assert!(ok, "{}: bad {} id `{id}`", c.meta.id, fw.key());
-                }
-            }
         }
     }
 }

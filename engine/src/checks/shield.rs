@@ -16,7 +16,6 @@ pub(super) const CHECKS: &[Check] = &[
         "Shield Standard protects every account against common network and transport layer DDoS attacks at no cost. Shield Advanced adds, for a yearly commitment: the Shield Response Team (SRT) during attacks, cost protection against scaling charges caused by an attack, application-layer (WAF) mitigation, and tailored detection for CloudFront distributions, Route 53 hosted zones, Global Accelerator accelerators, Application and Classic Load Balancers and Elastic IPs. Whether it is worth it depends on how critical and exposed those resources are; this finding does not count against the score.",
         "WAF & Shield → Shield → Overview → Subscribe to Shield Advanced → then add protections for the resources that matter.",
         "aws shield create-subscription && aws shield create-protection --name <name> --resource-arn <resource-arn>",
-        [],
         subscribed
     ),
     check!(
@@ -27,7 +26,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A Shield Advanced subscription protects only the resources added to it as protections; with none, the account pays for Shield Advanced and gets no detection, SRT support or cost protection for any resource.",
         "WAF & Shield → Shield → Protected resources → Add resources to protect → choose the CloudFront distributions, Route 53 zones, Global Accelerators, load balancers and Elastic IPs → Protect.",
         "aws shield create-protection --name <name> --resource-arn <resource-arn>",
-        [],
         resources_protected
     ),
     check!(
@@ -38,7 +36,6 @@ pub(super) const CHECKS: &[Check] = &[
         "With proactive engagement, the Shield Response Team contacts the account's emergency contacts as soon as a protected resource's Route 53 health check turns unhealthy during a detected event, instead of waiting for a support case to be opened in the middle of an attack.",
         "WAF & Shield → Shield → Overview → Configure AWS SRT support → Edit proactive engagement and contacts → add emergency contacts (email, phone) → enable proactive engagement.",
         "aws shield associate-proactive-engagement-details --emergency-contact-list EmailAddress=<email>,PhoneNumber=<+E.164> && aws shield enable-proactive-engagement",
-        [],
         proactive_engagement
     ),
     check!(
@@ -49,7 +46,6 @@ pub(super) const CHECKS: &[Check] = &[
         "Without an SRT access role, the Shield Response Team cannot inspect the account's WAF configuration and logs or deploy mitigating rules on its behalf during an attack; every change waits for the account's own engineers.",
         "WAF & Shield → Shield → Overview → Configure AWS SRT support → Edit SRT access → create or choose a role with the AWSShieldDRTAccessPolicy managed policy (and, optionally, the flow-log buckets) → Save.",
         "aws shield associate-drt-role --role-arn arn:aws:iam::<account>:role/<srt-role>   # role trusting drt.shield.amazonaws.com with AWSShieldDRTAccessPolicy",
-        [],
         srt_access
     ),
     check!(
@@ -60,7 +56,6 @@ pub(super) const CHECKS: &[Check] = &[
         "When a Shield Advanced subscription ends without renewal, every protection, the SRT support and DDoS cost protection stop at once, typically unnoticed until the next attack.",
         "WAF & Shield → Shield → Overview → Subscription → Edit → Auto-renew: Enabled → Save.",
         "aws shield update-subscription --auto-renew ENABLED",
-        [],
         auto_renew
     ),
 ];

@@ -15,7 +15,6 @@ pub(super) const CHECKS: &[Check] = &[Check {
             console: "SNS → Topics → the topic → Edit → Access policy: replace `\"AWS\": \"*\"` with the accounts or services that need it, or add an aws:SourceAccount / aws:PrincipalOrgID condition.",
             cli: "aws sns set-topic-attributes --topic-arn <arn> --attribute-name Policy --attribute-value file://policy.json",
         },
-        compliance: &[],
     },
     eval: topic_not_public,
 }];

@@ -23,7 +23,6 @@ macro_rules! meta {
                 console: $console,
                 cli: $cli,
             },
-            compliance: &[],
         }
     };
 }

@@ -18,7 +18,6 @@ pub(super) const CHECKS: &[Check] = &[
         "A web ACL without rules inspects nothing: every request falls through to its default action (usually Allow), while the resources it is attached to look protected.",
         "WAF & Shield → Web ACLs → the web ACL → Rules → Add rules → Add managed rule groups (e.g. AWS managed rules: Core rule set, SQL database) → Save.",
         "aws wafv2 update-web-acl --scope REGIONAL --name <name> --id <id> --lock-token <token> --default-action Allow={} --visibility-config SampledRequestsEnabled=true,CloudWatchMetricsEnabled=true,MetricName=<name> --rules file://rules.json",
-        [AwsFsbp: ["WAF.10"]],
         has_rules
     ),
     check!(
@@ -29,7 +28,6 @@ pub(super) const CHECKS: &[Check] = &[
         "SQL injection and cross-site scripting are the most common attacks on web applications. A web ACL should enforce (not only count) rules against both: the AWS managed rule groups AWSManagedRulesSQLiRuleSet (SQL injection) and AWSManagedRulesCommonRuleSet (which includes the cross-site scripting rules), or custom rules with SqliMatch / XssMatch statements that block. Rules in custom rule groups are not inspected by this check.",
         "WAF & Shield → Web ACLs → the web ACL → Rules → Add rules → Add managed rule groups → AWS managed rule groups: enable Core rule set and SQL database → Save; leave their override action at None (not Count) once tuned.",
         "aws wafv2 update-web-acl --scope REGIONAL --name <name> --id <id> --lock-token <token> --default-action Allow={} --visibility-config SampledRequestsEnabled=true,CloudWatchMetricsEnabled=true,MetricName=<name> --rules file://rules.json   # rules.json with ManagedRuleGroupStatement {VendorName: AWS, Name: AWSManagedRulesCommonRuleSet} and {VendorName: AWS, Name: AWSManagedRulesSQLiRuleSet}, OverrideAction None",
-        [],
         blocks_common_attacks
     ),
     check!(
@@ -40,7 +38,6 @@ pub(super) const CHECKS: &[Check] = &[
         "Without web ACL logs there is no record of which requests were blocked, allowed or counted and why: attacks cannot be investigated and false positives cannot be tuned. (Security Hub's WAF.11 control checks the same, but it belongs to its NIST and PCI standards, not to FSBP.)",
         "WAF & Shield → Web ACLs → the web ACL → Logging and metrics → Enable → choose a CloudWatch Logs log group, S3 bucket or Firehose stream whose name starts with `aws-waf-logs-` → Save.",
         "aws wafv2 put-logging-configuration --logging-configuration ResourceArn=<web-acl-arn>,LogDestinationConfigs=arn:aws:logs:<region>:<account>:log-group:aws-waf-logs-<name>",
-        [],
         logging_enabled
     ),
     check!(
@@ -51,7 +48,6 @@ pub(super) const CHECKS: &[Check] = &[
         "CloudWatch metrics per rule show which rules match and how many requests they block or allow; without them an attack in progress, or a rule that silently stopped matching, goes unnoticed.",
         "WAF & Shield → Web ACLs → the web ACL → Rules → edit each rule → Visibility configuration: enable CloudWatch metrics → Save.",
         "aws wafv2 update-web-acl --scope REGIONAL --name <name> --id <id> --lock-token <token> --default-action Allow={} --visibility-config SampledRequestsEnabled=true,CloudWatchMetricsEnabled=true,MetricName=<name> --rules file://rules.json   # each rule with VisibilityConfig.CloudWatchMetricsEnabled=true",
-        [AwsFsbp: ["WAF.12"]],
         rules_have_metrics
     ),
 ];

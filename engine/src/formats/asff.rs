@@ -53,8 +53,8 @@ pub fn related_requirements(f: &Finding) -> Vec<String> {
         .iter()
         .flat_map(|(fw, ids)| {
             let standard = match fw {
-                Framework::CisAws3 => "CIS AWS Foundations Benchmark v3.0.0",
                 Framework::AwsFsbp => "AWS Foundational Security Best Practices v1.0.0",
+                other => other.title(),
             };
             ids.iter().map(move |id| format!("{standard}/{id}"))
         })

@@ -98,7 +98,9 @@ pub fn partition(f: &Finding) -> &'static str {
 /// CIS-mapped ones are also an industry standard's.
 pub fn finding_types(f: &Finding) -> Vec<&'static str> {
     let mut types = vec!["Software and Configuration Checks/AWS Security Best Practices"];
-    if f.compliance.contains_key(&Framework::CisAws3) {
+    if f.compliance.contains_key(&Framework::CisAws3)
+        || f.compliance.contains_key(&Framework::CisAws5)
+    {
         types.push(
             "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark",
         );

@@ -95,6 +95,9 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    // A broken framework file of this build must stop the program: findings would otherwise
+    // carry no compliance ids and the compliance page would have nothing to show.
+    rampart_engine::frameworks::catalog().map_err(|e| anyhow::anyhow!("{e}"))?;
     match cli.command {
         Command::Scan(args) => scan::scan(args).await,
         Command::Evaluate(args) => scan::evaluate(args),

@@ -168,8 +168,20 @@ pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
             None => "authentication off".to_owned(),
         }
     );
-    let state = AppState::with_auth(store.clone(), false, config.scan, auth);
+    // Expired sessions are deleted every five minutes.
+    let sweeper = matches!(auth, Auth::Cognito(_)).then(|| {
+        rampart::web::spawn_sweeper(
+            store.clone(),
+            config.session.clone(),
+            std::time::Duration::from_secs(300),
+        )
+    });
+    let state = AppState::with_auth(store.clone(), false, config.scan, auth)
+        .with_trusted_proxies(config.trusted_proxies);
     serve(listener, state).await?;
+    if let Some(s) = sweeper {
+        s.abort();
+    }
     store.close().await;
     Ok(EXIT_OK)
 }

@@ -92,8 +92,8 @@ impl FindingFilter {
                     .split_once(':')
                     .ok_or_else(|| format!("control `{c}` is not `framework:control`"))?;
                 let fw = Framework::parse(fw).ok_or_else(|| format!("unknown framework `{fw}`"))?;
-                if id.is_empty() || id.contains(char::is_whitespace) {
-                    return Err(format!("bad control id `{id}`"));
+                if control_checks(fw, id).is_none() {
+                    return Err(format!("`{id}` is not a control of {}", fw.title()));
                 }
                 Ok(format!("{}:{id}", fw.key()))
             })
@@ -221,10 +221,23 @@ fn where_clause(f: &FindingFilter, scope: &Scope, skip: Skip, muting: &Muting) -
         }
     }
     if let Some(v) = &f.control {
-        w.push(
-            "f.controls LIKE $?",
-            Arg::Text(format!("% {} %", escape_like(v))),
-        );
+        // The framework file says which checks answer the control; none (a manual control)
+        // matches nothing.
+        let checks = v
+            .split_once(':')
+            .and_then(|(fw, id)| control_checks(Framework::parse(fw)?, id))
+            .unwrap_or_default();
+        if checks.is_empty() {
+            w.sql.push_str(" AND 1 = 0");
+        } else {
+            let mut params = Vec::with_capacity(checks.len());
+            for check in checks {
+                w.args.push(Arg::Text(check));
+                params.push(format!("${}", w.args.len()));
+            }
+            w.sql
+                .push_str(&format!(" AND f.check_id IN ({})", params.join(", ")));
+        }
     }
     if let Some(v) = &f.q {
         let pattern = format!("%{}%", escape_like(&v.to_lowercase()));
@@ -270,24 +283,42 @@ fn bind_all<'q>(
     q
 }
 
+/// The checks answering `framework`'s control `id` (`None`: no such control).
+fn control_checks(framework: Framework, id: &str) -> Option<Vec<String>> {
+    let control = rampart_engine::frameworks::catalog()
+        .ok()?
+        .control(framework, id)?;
+    Some(control.checks().to_vec())
+}
+
+/// `framework:control` for every control `check_id` answers, from the framework files (so
+/// findings of older scans carry today's mappings).
+pub fn controls_of(check_id: &str) -> Vec<String> {
+    rampart_engine::frameworks::compliance_of(check_id)
+        .into_iter()
+        .flat_map(|(f, ids)| ids.into_iter().map(move |id| format!("{}:{id}", f.key())))
+        .collect()
+}
+
 /// The columns of a [`FindingRow`] (over `findings f JOIN accounts a`), the status as it is now.
 fn row_columns(muting: &Muting) -> String {
     format!(
-        "f.key_id, f.scan_id, f.account_id, a.name AS account_name, f.check_id, f.title, f.service, f.severity, {} AS status, {} AS mute_id, f.region, f.resource_arn, f.resource_type, f.message, f.controls",
+        "f.key_id, f.scan_id, f.account_id, a.name AS account_name, f.check_id, f.title, f.service, f.severity, {} AS status, {} AS mute_id, f.region, f.resource_arn, f.resource_type, f.message",
         muting.status_sql(),
         muting.mute_id_sql()
     )
 }
 
 fn finding_row(row: &AnyRow, muting: &Muting) -> Result<FindingRow> {
-    let controls: String = row.try_get("controls")?;
+    let check_id: String = row.try_get("check_id")?;
     Ok(FindingRow {
         mute: muting.get(row.try_get("mute_id")?),
+        controls: controls_of(&check_id),
         key_id: row.try_get("key_id")?,
         scan_id: row.try_get("scan_id")?,
         account_id: row.try_get("account_id")?,
         account_name: row.try_get("account_name")?,
-        check_id: row.try_get("check_id")?,
+        check_id,
         title: row.try_get("title")?,
         service: row.try_get("service")?,
         severity: row.try_get("severity")?,
@@ -296,7 +327,6 @@ fn finding_row(row: &AnyRow, muting: &Muting) -> Result<FindingRow> {
         resource_arn: row.try_get("resource_arn")?,
         resource_type: row.try_get("resource_type")?,
         message: row.try_get("message")?,
-        controls: controls.split_whitespace().map(str::to_owned).collect(),
     })
 }
 

@@ -19,7 +19,7 @@ pub use findings::{ExportRow, FindingFilter};
 pub use mutes::{Actor, ApplyReport, MuteSource, Muting, NewMute};
 pub use scans::ScanInput;
 pub use sessions::SessionRecord;
-pub use views::{check_info, control_order};
+pub use views::check_info;
 
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -36,8 +36,9 @@ pub fn severity_rank(s: Severity) -> i64 {
     }
 }
 
-/// `framework:control` tokens, space separated with spaces around, so that
-/// `controls LIKE '% cis-aws-3.0:1.4 %'` matches exactly one control.
+/// `framework:control` tokens, space separated with spaces around: the mappings a finding
+/// had when it was stored, kept as a record. Pages, filters and exports read today's
+/// mappings from the framework files instead (`findings::controls_of`).
 pub fn controls_text(
     compliance: &BTreeMap<rampart_engine::checks::Framework, Vec<String>>,
 ) -> String {
@@ -205,7 +206,6 @@ impl Store {
         .execute(&mut *tx)
         .await?;
 
-        let mut controls: BTreeMap<(&str, &str), (i64, i64, i64)> = BTreeMap::new();
         for f in &report.findings {
             let region = f.region.as_ref().map(|r| r.as_str()).unwrap_or("");
             let status = f.status.as_str();
@@ -257,29 +257,6 @@ impl Store {
             .bind(&f.message)
             .bind(evidence)
             .bind(controls_text(&f.compliance))
-            .execute(&mut *tx)
-            .await?;
-            for (framework, ids) in &f.compliance {
-                for id in ids {
-                    let cell = controls.entry((framework.key(), id.as_str())).or_default();
-                    match f.status {
-                        Status::Pass => cell.0 += 1,
-                        Status::Fail => cell.1 += 1,
-                        Status::Error => cell.2 += 1,
-                    }
-                }
-            }
-        }
-        for ((framework, control), (passed, failed, errored)) in controls {
-            sqlx::query(
-                "INSERT INTO scan_controls (scan_id, framework, control, passed, failed, errored) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(scan_id)
-            .bind(framework)
-            .bind(control)
-            .bind(passed)
-            .bind(failed)
-            .bind(errored)
             .execute(&mut *tx)
             .await?;
         }

@@ -6,12 +6,11 @@
 use super::AppState;
 use super::error::{PageError, WebError};
 use crate::access::Access;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use rampart_app::model::Chrome;
-use std::net::SocketAddr;
 
 /// The user of the unauthenticated dashboard, as the audit log names them.
 pub const ANONYMOUS: &str = "anonymous";
@@ -49,8 +48,8 @@ impl FromRequestParts<AppState> for CurrentAccess {
     }
 }
 
-/// The client's address, for the audit log (absent when the server was not started with
-/// connection info, e.g. in tests driving the router directly).
+/// The client's address, for the audit log (see [`super::client`]; absent when the server
+/// was not started with connection info, e.g. in tests driving the router directly).
 #[derive(Debug, Clone)]
 pub struct SourceAddr(pub Option<String>);
 
@@ -59,10 +58,9 @@ impl<S: Send + Sync> FromRequestParts<S> for SourceAddr {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(SourceAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
+            super::client::of(&parts.extensions)
+                .addr
+                .map(|ip| ip.to_string()),
         ))
     }
 }

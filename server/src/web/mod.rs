@@ -4,6 +4,7 @@
 mod admin;
 mod api;
 mod auth;
+pub mod client;
 mod current;
 mod error;
 mod export;
@@ -16,6 +17,7 @@ mod signin;
 
 pub use current::{ANONYMOUS, CurrentAccess, SourceAddr};
 pub use error::WebError;
+pub use session::{spawn_sweeper, sweep_expired};
 
 use crate::access::{Access, Scope};
 use crate::auth::Auth;
@@ -36,20 +38,23 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Every `framework:control` the registry maps to, in framework then numeric order (the
-/// explorer's control filter); computed once.
+/// Every `framework:control` that checks answer, framework by framework in the standards'
+/// order (the explorer's control filter); computed once from the framework files.
 static CONTROLS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-    let mut controls: Vec<String> = registry()
-        .iter()
-        .flat_map(|c| c.meta.compliance.iter())
-        .flat_map(|(f, ids)| ids.iter().map(move |id| format!("{}:{id}", f.key())))
-        .collect();
-    controls.sort_by_cached_key(|s| {
-        let (f, c) = s.split_once(':').unwrap_or((s, ""));
-        (f.to_owned(), crate::store::control_order(c))
-    });
-    controls.dedup();
-    controls
+    rampart_engine::frameworks::catalog()
+        .map(|catalog| {
+            catalog
+                .frameworks()
+                .iter()
+                .flat_map(|data| {
+                    data.controls
+                        .iter()
+                        .filter(|c| !c.checks().is_empty())
+                        .map(|c| format!("{}:{}", data.framework.key(), c.id))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 });
 
 /// Shared by every handler (cheap to clone).
@@ -59,6 +64,7 @@ pub struct AppState {
     /// Requests must carry an [`Access`] (inserted by the authentication middleware);
     /// without one they get 401. Off: every request has full access (demo, loopback).
     auth_required: bool,
+    proxies: Arc<client::TrustedProxies>,
 }
 
 struct Inner {
@@ -89,8 +95,19 @@ impl AppState {
                 auth,
             }),
             auth_required: false,
+            proxies: Arc::default(),
         }
         .with_auth_required(auth_enabled)
+    }
+
+    /// The same state, believing the forwarding headers of `proxies`.
+    pub fn with_trusted_proxies(mut self, proxies: client::TrustedProxies) -> Self {
+        self.proxies = Arc::new(proxies);
+        self
+    }
+
+    pub fn trusted_proxies(&self) -> &client::TrustedProxies {
+        &self.proxies
     }
 
     pub fn auth(&self) -> &Auth {
@@ -385,8 +402,17 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .route("/static/rampart.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
+        // Browsers ask for it on their own; no icon, and no sign-in redirect for it.
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
+        )
         .merge(pages)
         .layer(axum::middleware::from_fn(security::csrf))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::resolve,
+        ))
         .layer(security::headers())
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

@@ -14,7 +14,11 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeDelta;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use rampart_app::model::Chrome;
+
+/// How long the page asked for before sign-in is remembered, in seconds.
+const NEXT_MAX_AGE: i64 = 15 * 60;
 
 /// Activity is written at most this often (the idle timeout is minutes long).
 const TOUCH_EVERY: TimeDelta = TimeDelta::seconds(30);
@@ -140,6 +144,47 @@ async fn refresh(
     Ok((tokens.access, access.expires_at, id.groups))
 }
 
+/// A page the user navigated to (not an image, icon or stylesheet the browser fetched on
+/// its own): only those are worth returning to after sign-in.
+fn is_navigation(headers: &HeaderMap) -> bool {
+    // Every current browser says what it fetches; other clients are taken at their word.
+    headers
+        .get("sec-fetch-dest")
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|dest| dest == "document")
+}
+
+/// Deletes the sessions that `policy` has ended by `now` (idle or too old), which would
+/// otherwise stay in the database until their user came back; returns how many.
+pub async fn sweep_expired(
+    store: &crate::store::Store,
+    policy: &crate::auth::SessionPolicy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, StoreError> {
+    store
+        .delete_expired_sessions(now - policy.idle, now - policy.absolute)
+        .await
+}
+
+/// Sweeps expired sessions every `every`, for as long as the server runs.
+pub fn spawn_sweeper(
+    store: crate::store::Store,
+    policy: crate::auth::SessionPolicy,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match sweep_expired(&store, &policy, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+                Err(e) => tracing::warn!(error = %e, "sweeping expired sessions failed"),
+            }
+        }
+    })
+}
+
 /// The middleware in front of every HTML page.
 pub async fn require_session(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
     let Auth::Cognito(c) = s.auth() else {
@@ -167,7 +212,23 @@ pub async fn require_session(State(s): State<AppState>, mut req: Request, next: 
         Ok(None) => {
             let stale = cookie(req.headers(), c.policy.cookie_name()).is_some();
             let mut resp = if req.method() == Method::GET || req.method() == Method::HEAD {
-                Redirect::to("/signin").into_response()
+                let mut resp = Redirect::to("/signin").into_response();
+                // Back to this page after signing in.
+                let wanted = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                if wanted != "/"
+                    && is_navigation(req.headers())
+                    && super::signin::local_path(wanted)
+                    && let Some(v) = set_cookie(
+                        c,
+                        super::signin::NEXT_COOKIE,
+                        Some(&utf8_percent_encode(wanted, NON_ALPHANUMERIC).to_string()),
+                        "Lax",
+                        Some(NEXT_MAX_AGE),
+                    )
+                {
+                    resp.headers_mut().append(header::SET_COOKIE, v);
+                }
+                resp
             } else {
                 PageError(
                     WebError::new(StatusCode::UNAUTHORIZED, "sign in first"),

@@ -11,37 +11,88 @@ use crate::auth::pending::{Challenge, Pending};
 use crate::auth::session::{hash_id, new_id};
 use crate::auth::throttle::{keys, user_key};
 use crate::auth::{Auth, Cognito, SignInError, Step, Tokens};
-use crate::store::SessionRecord;
+use crate::store::{AuditAction, AuditEntry, AuditOutcome, SessionRecord, StoreError};
 use axum::Form;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use rampart_app::model::Chrome;
 use rampart_app::pages::signin::{SignInStep, render};
 use serde::Deserialize;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 
 /// The generic answer to a wrong password and to an unknown user alike.
 pub const BAD_CREDENTIALS: &str = "Incorrect username or password.";
 const EXPIRED: &str = "Your sign-in took too long or was interrupted; sign in again.";
 
-/// The client's address, when the server was started with connection info.
-pub struct ClientAddr(pub Option<IpAddr>);
+/// Who is signing in: the client's address, and the page they asked for before being sent
+/// to sign in (the [`NEXT_COOKIE`], only ever a path on this server).
+pub struct Visitor {
+    pub addr: Option<IpAddr>,
+    pub next: Option<String>,
+}
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+        let next = cookie(&parts.headers, NEXT_COOKIE)
+            .map(|v| {
+                percent_encoding::percent_decode_str(v)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+            .filter(|p| local_path(p));
+        Ok(Visitor {
+            addr: super::client::of(&parts.extensions).addr,
+            next,
+        })
     }
 }
+
+/// The cookie holding the page to return to after sign-in.
+pub const NEXT_COOKIE: &str = "rampart_next";
+
+/// A path on this server (never `//host`, `/\\host` or a URL of another origin), so a
+/// planted return address cannot send the user elsewhere.
+pub fn local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.starts_with("/\\")
+        && !p.chars().any(|c| c.is_control() || c == '\\')
+        && !p.starts_with("/signin")
+        && p.len() <= 2048
+}
+
+/// Appends a sign-in event to the audit log. `actor` is the username as typed (cut to a
+/// sane length); `detail` never holds a password, code or token.
+async fn audit(
+    s: &AppState,
+    actor: &str,
+    addr: Option<IpAddr>,
+    action: AuditAction,
+    outcome: AuditOutcome,
+    detail: serde_json::Value,
+) -> Result<(), StoreError> {
+    let actor = match actor.char_indices().nth(MAX_AUDITED_NAME) {
+        Some((cut, _)) => &actor[..cut],
+        None => actor,
+    };
+    let entry = AuditEntry {
+        actor: if actor.is_empty() { "unknown" } else { actor }.to_owned(),
+        source: addr.map(|a| a.to_string()),
+        action,
+        target: "dashboard".to_owned(),
+        detail,
+        outcome,
+    };
+    s.store().audit(&entry).await.map(|_| ())
+}
+
+/// Usernames are at most 128 characters in Cognito; anything typed beyond is cut.
+const MAX_AUDITED_NAME: usize = 128;
 
 fn cognito(s: &AppState) -> Option<Arc<Cognito>> {
     match s.auth() {
@@ -99,14 +150,14 @@ pub async fn form(State(s): State<AppState>, PageChrome(chrome): PageChrome) -> 
 pub async fn password(
     State(s): State<AppState>,
     PageChrome(chrome): PageChrome,
-    ClientAddr(addr): ClientAddr,
+    v: Visitor,
     Form(f): Form<PasswordForm>,
 ) -> Response {
     let Some(c) = cognito(&s) else {
         return no_sign_in();
     };
     let username = f.username.trim().to_owned();
-    let keys = keys(&username, addr);
+    let keys = keys(&username, v.addr);
     wait(&c, &keys).await;
     let result = if username.is_empty() || f.password.is_empty() {
         Err(SignInError::Credentials)
@@ -116,11 +167,24 @@ pub async fn password(
     match result {
         Ok(step) => {
             c.throttle.succeeded(&user_key(&username));
-            advance(&s, &c, &chrome, None, username, step).await
+            advance(&s, &c, &chrome, &v, None, username, step).await
         }
         Err(SignInError::Credentials) => {
             c.throttle.failed(&keys, c.now());
-            tracing::info!(client = ?addr, "sign-in refused");
+            tracing::info!(client = ?v.addr, "sign-in refused");
+            let detail = serde_json::json!({ "step": "password" });
+            if let Err(e) = audit(
+                &s,
+                &username,
+                v.addr,
+                AuditAction::SignInFailed,
+                AuditOutcome::Failure,
+                detail,
+            )
+            .await
+            {
+                return super::error::PageError(e.into(), chrome).into_response();
+            }
             page(
                 &chrome,
                 StatusCode::UNAUTHORIZED,
@@ -189,12 +253,15 @@ async fn advance(
     s: &AppState,
     c: &Cognito,
     chrome: &Chrome,
+    v: &Visitor,
     pending_id: Option<String>,
     username: String,
     step: Step,
 ) -> Response {
     let (session, challenge, to) = match step {
-        Step::Done(tokens) => return signed_in(s, c, chrome, pending_id, &username, tokens).await,
+        Step::Done(tokens) => {
+            return signed_in(s, c, chrome, v, pending_id, &username, tokens).await;
+        }
         Step::NewPassword { session } => (session, Challenge::NewPassword, "/signin/new-password"),
         Step::Totp { session } => (session, Challenge::Totp, "/signin/mfa"),
         Step::MfaSetup { session } => match c.idp.associate_token(&session).await {
@@ -240,6 +307,7 @@ async fn signed_in(
     s: &AppState,
     c: &Cognito,
     chrome: &Chrome,
+    v: &Visitor,
     pending_id: Option<String>,
     username: &str,
     tokens: Tokens,
@@ -282,12 +350,32 @@ async fn signed_in(
         created_at: now,
         last_seen_at: now,
     };
-    if let Err(e) = s.store().create_session(&record).await {
+    let detail = serde_json::json!({ "groups": record.groups });
+    let stored = match s.store().create_session(&record).await {
+        Ok(()) => {
+            audit(
+                s,
+                &record.username,
+                v.addr,
+                AuditAction::SignIn,
+                AuditOutcome::Success,
+                detail,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = stored {
         return super::error::PageError(e.into(), chrome.clone()).into_response();
     }
     tracing::info!(user = %username, "signed in");
-    let mut resp = Redirect::to("/").into_response();
+    let mut resp = Redirect::to(v.next.as_deref().unwrap_or("/")).into_response();
     let headers = resp.headers_mut();
+    if v.next.is_some()
+        && let Some(v) = set_cookie(c, NEXT_COOKIE, None, "Lax", None)
+    {
+        headers.append(header::SET_COOKIE, v);
+    }
     if let Some(v) = session_cookie(c, Some(&session_id)) {
         headers.append(header::SET_COOKIE, v);
     }
@@ -384,6 +472,7 @@ pub async fn new_password(
     State(s): State<AppState>,
     PageChrome(chrome): PageChrome,
     headers: HeaderMap,
+    v: Visitor,
     Form(f): Form<NewPasswordForm>,
 ) -> Response {
     let Some(c) = cognito(&s) else {
@@ -405,7 +494,7 @@ pub async fn new_password(
         .new_password(&p.session, &p.username, &f.password)
         .await
     {
-        Ok(step) => advance(&s, &c, &chrome, Some(id), p.username, step).await,
+        Ok(step) => advance(&s, &c, &chrome, &v, Some(id), p.username, step).await,
         Err(SignInError::Credentials | SignInError::Expired) => {
             c.pending.remove(&id);
             restart(&chrome)
@@ -419,7 +508,7 @@ pub async fn mfa_setup(
     State(s): State<AppState>,
     PageChrome(chrome): PageChrome,
     headers: HeaderMap,
-    ClientAddr(addr): ClientAddr,
+    v: Visitor,
     Form(f): Form<CodeForm>,
 ) -> Response {
     let Some(c) = cognito(&s) else {
@@ -428,13 +517,13 @@ pub async fn mfa_setup(
     let Some((id, p)) = pending(&c, &headers, |ch| matches!(ch, Challenge::MfaSetup { .. })) else {
         return restart(&chrome);
     };
-    let keys = keys(&p.username, addr);
+    let keys = keys(&p.username, v.addr);
     wait(&c, &keys).await;
     let result = c
         .idp
         .finish_mfa_setup(&p.session, &p.username, f.code.trim())
         .await;
-    code_result(&s, &c, &chrome, id, p, &keys, result).await
+    code_result(&s, &c, &chrome, &v, id, p, result).await
 }
 
 /// `POST /signin/mfa`: a code of the authenticator.
@@ -442,7 +531,7 @@ pub async fn mfa(
     State(s): State<AppState>,
     PageChrome(chrome): PageChrome,
     headers: HeaderMap,
-    ClientAddr(addr): ClientAddr,
+    v: Visitor,
     Form(f): Form<CodeForm>,
 ) -> Response {
     let Some(c) = cognito(&s) else {
@@ -451,25 +540,38 @@ pub async fn mfa(
     let Some((id, p)) = pending(&c, &headers, |ch| matches!(ch, Challenge::Totp)) else {
         return restart(&chrome);
     };
-    let keys = keys(&p.username, addr);
+    let keys = keys(&p.username, v.addr);
     wait(&c, &keys).await;
     let result = c.idp.totp(&p.session, &p.username, f.code.trim()).await;
-    code_result(&s, &c, &chrome, id, p, &keys, result).await
+    code_result(&s, &c, &chrome, &v, id, p, result).await
 }
 
 async fn code_result(
     s: &AppState,
     c: &Cognito,
     chrome: &Chrome,
+    v: &Visitor,
     id: String,
     p: Pending,
-    keys: &[String],
     result: Result<Step, SignInError>,
 ) -> Response {
     match result {
-        Ok(step) => advance(s, c, chrome, Some(id), p.username, step).await,
+        Ok(step) => advance(s, c, chrome, v, Some(id), p.username, step).await,
         Err(SignInError::Code) => {
-            c.throttle.failed(keys, c.now());
+            c.throttle.failed(&keys(&p.username, v.addr), c.now());
+            let detail = serde_json::json!({ "step": "mfa" });
+            if let Err(e) = audit(
+                s,
+                &p.username,
+                v.addr,
+                AuditAction::SignInFailed,
+                AuditOutcome::Failure,
+                detail,
+            )
+            .await
+            {
+                return super::error::PageError(e.into(), chrome.clone()).into_response();
+            }
             page(
                 chrome,
                 StatusCode::UNAUTHORIZED,
@@ -487,7 +589,7 @@ async fn code_result(
 
 /// `POST /signout`: revokes the refresh token at the pool (best effort), deletes the
 /// session and its cookie.
-pub async fn sign_out(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn sign_out(State(s): State<AppState>, headers: HeaderMap, v: Visitor) -> Response {
     let Some(c) = cognito(&s) else {
         return Redirect::to("/").into_response();
     };
@@ -495,13 +597,28 @@ pub async fn sign_out(State(s): State<AppState>, headers: HeaderMap) -> Response
         Ok(v) => v,
         Err(e) => return super::error::ApiError(e.into()).into_response(),
     };
-    if let Some((hash, _)) = session {
+    if let Some((hash, principal)) = session {
         if let Ok(Some(record)) = s.store().session(&hash).await {
             c.idp
                 .sign_out(&record.refresh_token, &record.access_token)
                 .await;
         }
-        if let Err(e) = s.store().delete_session(&hash).await {
+        let deleted = match s.store().delete_session(&hash).await {
+            Ok(_) => {
+                let detail = serde_json::json!({});
+                audit(
+                    &s,
+                    &principal.username,
+                    v.addr,
+                    AuditAction::SignOut,
+                    AuditOutcome::Success,
+                    detail,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = deleted {
             return super::error::ApiError(e.into()).into_response();
         }
     }

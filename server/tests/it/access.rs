@@ -267,12 +267,37 @@ async fn a_viewer_reads_its_teams_accounts_but_cannot_scan_export_or_audit(db: D
         overview["total_accounts"].as_i64(),
         Some(i64::try_from(payments.len()).unwrap())
     );
-    let other = others.iter().next().unwrap();
+    // The newest and oldest scan of each account that has scans.
+    let mut scanned = Vec::new();
+    for account in payments.iter().chain(others.iter()) {
+        let scans = store.scans(account, &Scope::All).await.unwrap();
+        if let (Some(first), Some(last)) = (scans.first(), scans.last()) {
+            scanned.push((account.clone(), first.id, last.id));
+        }
+    }
+    let (mine, m1, m2) = scanned.iter().find(|s| payments.contains(&s.0)).unwrap();
+    let (other, o1, o2) = scanned.iter().find(|s| others.contains(&s.0)).unwrap();
+    // Its own account's diff opens, so the 404s below are about scope.
+    assert_eq!(
+        get(
+            &http,
+            format!("{base}/accounts/{mine}/diff?from={m2}&to={m1}")
+        )
+        .await,
+        StatusCode::OK
+    );
     for path in [
         format!("/api/accounts/{other}"),
         format!("/accounts/{other}"),
         format!("/api/accounts/{other}/scans"),
         format!("/accounts/{other}/principals"),
+        format!("/accounts/{other}/diff?from={o2}&to={o1}"),
+        format!("/api/accounts/{other}/diff?from={o2}&to={o1}"),
+        // Another team's scans through its own account's URL.
+        format!("/accounts/{mine}/diff?from={o2}&to={m1}"),
+        format!("/api/accounts/{mine}/diff?from={m2}&to={o1}"),
+        format!("/scans/{o1}"),
+        format!("/api/scans/{o1}"),
     ] {
         assert_eq!(
             get(&http, format!("{base}{path}")).await,
@@ -427,19 +452,6 @@ async fn requests_without_access_are_refused_when_authentication_is_required(db:
         get(&http, format!("{base}/export/findings.csv")).await,
         StatusCode::UNAUTHORIZED
     );
-}
-
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Postgres).await })*
-        }
-    };
 }
 
 on_both_databases!(

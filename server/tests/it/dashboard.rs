@@ -479,6 +479,10 @@ async fn compliance_shows_each_control_per_account_consistently_with_findings(db
         cell["failed"].as_i64().unwrap(),
         findings["total"].as_i64().unwrap()
     );
+    assert_eq!(
+        cell["status"] == "fail",
+        cell["failed"].as_i64().unwrap() > 0
+    );
     let fsbp = app.json("/api/compliance?framework=aws-fsbp").await;
     assert!(
         fsbp["controls"]
@@ -1098,19 +1102,6 @@ async fn principal_pages_show_effective_permissions_and_escalation_paths(db: Db)
         app.get("/accounts/121212121212/principals").await.status(),
         StatusCode::NOT_FOUND
     );
-}
-
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Postgres).await })*
-        }
-    };
 }
 
 on_both_databases!(

@@ -250,6 +250,16 @@ async fn muted_failures_leave_the_score_and_are_counted_apart(db: Db) {
     assert_eq!(detail.muted.get(&account), Some(&n));
     let (_, _, _, failed, _) = detail.accounts.iter().find(|a| a.0 == account).unwrap();
     assert_eq!(*failed, 0);
+    // The compliance grid counts them apart in every control of the check.
+    if let Some((framework, ids)) = rampart_engine::frameworks::compliance_of(&check)
+        .into_iter()
+        .next()
+    {
+        let grid = store.compliance(framework, &Scope::All).await.unwrap();
+        let col = grid.accounts.iter().position(|a| a.0 == account).unwrap();
+        let control = grid.controls.iter().find(|c| c.control == ids[0]).unwrap();
+        assert!(control.cells[col].muted >= n, "{:?}", control.cells[col]);
+    }
     let scans = store.scans(&account, &Scope::All).await.unwrap();
     assert_eq!(scans[0].score, row0.score);
     assert_eq!(scans[0].muted, 0);

@@ -12,11 +12,13 @@ use aws_sdk_cognitoidentityprovider::types::{
     MessageActionType, SoftwareTokenMfaConfigType, UserPoolMfaType,
 };
 use rampart::auth::session::hash_id;
-use rampart::auth::{Auth, SessionPolicy};
+use rampart::auth::{Auth, Cognito, IdentityProvider, SessionPolicy};
 use rampart::config::ScanDefaults;
 use rampart::ingest::load_demo;
+use rampart::store::{AuditAction, AuditFilter, AuditOutcome, SessionRecord};
 use rampart::store::{Store, ts};
-use rampart::web::{AppState, serve};
+use rampart::web::client::TrustedProxies;
+use rampart::web::{AppState, serve, sweep_expired};
 use reqwest::StatusCode;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -31,18 +33,30 @@ struct App {
 }
 
 /// The demo dashboard behind `pool`'s sign-in; cookies without `Secure` (loopback HTTP).
-async fn app(pool: &Pool, policy: SessionPolicy) -> App {
+async fn app(pool: &Pool, policy: SessionPolicy, db: Db) -> App {
+    app_behind(pool, policy, db, TrustedProxies::default()).await
+}
+
+/// The same, believing the forwarding headers of `proxies`.
+async fn app_behind(pool: &Pool, policy: SessionPolicy, db: Db, proxies: TrustedProxies) -> App {
+    let cognito = pool.cognito(SessionPolicy {
+        secure_cookie: false,
+        ..policy
+    });
+    app_with(pool, cognito, db, proxies).await
+}
+
+/// The demo dashboard behind `cognito` (which signs in to `pool`'s users).
+async fn app_with(pool: &Pool, cognito: Cognito, db: Db, proxies: TrustedProxies) -> App {
     // Alice administers Rampart (what a user may see follows their groups).
     pool.add_to_groups(&["rampart-admin"]).await;
-    let (store, dir) = open_store(Db::Sqlite).await;
+    let (store, dir) = open_store(db).await;
     load_demo(&store, chrono::Utc::now(), 0).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let auth = Auth::Cognito(Arc::new(pool.cognito(SessionPolicy {
-        secure_cookie: false,
-        ..policy
-    })));
-    let state = AppState::with_auth(store.clone(), false, ScanDefaults::default(), auth);
+    let auth = Auth::Cognito(Arc::new(cognito));
+    let state = AppState::with_auth(store.clone(), false, ScanDefaults::default(), auth)
+        .with_trusted_proxies(proxies);
     tokio::spawn(serve(listener, state));
     App {
         base,
@@ -195,11 +209,10 @@ async fn stored_session(app: &App, b: &Browser) -> Option<rampart::store::Sessio
     app.store.session(&hash_id(&id)).await.unwrap()
 }
 
-#[tokio::test]
-async fn a_new_user_sets_a_password_through_the_form_and_lands_on_the_overview() {
+async fn a_new_user_sets_a_password_through_the_form_and_lands_on_the_overview(db: Db) {
     let pool = Pool::new().await;
     invite(&pool, "bob").await;
-    let app = app(&pool, SessionPolicy::default()).await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
     let b = Browser::new(&app);
 
     let form = b.get("/signin").await;
@@ -266,11 +279,11 @@ async fn a_new_user_sets_a_password_through_the_form_and_lands_on_the_overview()
 }
 
 /// moto answers `MFA_SETUP` with `MFAS_CAN_SETUP` as a JSON list where Cognito sends a
-/// string, which the SDK cannot read: the set-up step is not reachable through moto. The
-/// authenticator is therefore registered with the access token (as an account page would),
-/// and the form is tested on `SOFTWARE_TOKEN_MFA`; the set-up page's QR code is unit-tested.
-#[tokio::test]
-async fn a_user_with_an_authenticator_is_asked_for_its_code() {
+/// string, which the SDK cannot read: the set-up step is not reachable through moto. Here the
+/// authenticator is registered with the access token (as an account page would), and the
+/// form is tested on `SOFTWARE_TOKEN_MFA`; the set-up step is tested in
+/// `first_sign_in_enrols_an_authenticator_without_moto_from_aws_documented_responses`.
+async fn a_user_with_an_authenticator_is_asked_for_its_code(db: Db) {
     let pool = Pool::new().await;
     require_totp(&pool).await;
     // Register alice's authenticator (moto: not yet verified users get tokens directly).
@@ -298,7 +311,7 @@ async fn a_user_with_an_authenticator_is_asked_for_its_code() {
         .send()
         .await
         .unwrap();
-    let app = app(&pool, SessionPolicy::default()).await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
 
     let b = Browser::new(&app);
     assert!(
@@ -322,10 +335,9 @@ async fn a_user_with_an_authenticator_is_asked_for_its_code() {
     assert!(b.get("/signin/mfa").await.redirects_to("/signin"));
 }
 
-#[tokio::test]
-async fn wrong_password_and_unknown_user_get_the_same_answer() {
+async fn wrong_password_and_unknown_user_get_the_same_answer(db: Db) {
     let pool = Pool::new().await;
-    let app = app(&pool, SessionPolicy::default()).await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
     let b = Browser::new(&app);
     let wrong = b.sign_in("alice", "not-her-password").await;
     let unknown = b.sign_in("nobody-at-all", "not-her-password").await;
@@ -339,10 +351,9 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     assert!(b.sign_in("alice", PASSWORD).await.redirects_to("/"));
 }
 
-#[tokio::test]
-async fn pages_need_a_session_but_sign_in_static_files_and_health_do_not() {
+async fn pages_need_a_session_but_sign_in_static_files_and_health_do_not(db: Db) {
     let pool = Pool::new().await;
-    let app = app(&pool, SessionPolicy::default()).await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
     let b = Browser::new(&app);
     for path in [
         "/",
@@ -358,8 +369,9 @@ async fn pages_need_a_session_but_sign_in_static_files_and_health_do_not() {
     assert_eq!(b.get("/signin").await.status, StatusCode::OK);
     assert_eq!(b.get("/static/rampart.css").await.status, StatusCode::OK);
     assert_eq!(b.get("/healthz").await.status, StatusCode::OK);
-    // The API keeps its Bearer authentication (a session cookie is not enough).
-    assert!(b.sign_in("alice", PASSWORD).await.redirects_to("/"));
+    // The API keeps its Bearer authentication (a session cookie is not enough). Signed in,
+    // the user is back on the last page asked for.
+    assert!(b.sign_in("alice", PASSWORD).await.redirects_to("/import"));
     assert_eq!(
         b.get("/api/accounts").await.status,
         StatusCode::UNAUTHORIZED
@@ -376,10 +388,9 @@ async fn pages_need_a_session_but_sign_in_static_files_and_health_do_not() {
     );
 }
 
-#[tokio::test]
-async fn sign_out_deletes_the_session_and_the_old_cookie_no_longer_works() {
+async fn sign_out_deletes_the_session_and_the_old_cookie_no_longer_works(db: Db) {
     let pool = Pool::new().await;
-    let app = app(&pool, SessionPolicy::default()).await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
     let b = Browser::new(&app);
     assert!(b.sign_in("alice", PASSWORD).await.redirects_to("/"));
     let old = b.cookie("rampart_session").unwrap();
@@ -410,10 +421,9 @@ async fn sign_out_deletes_the_session_and_the_old_cookie_no_longer_works() {
     assert!(b.get("/").await.redirects_to("/signin"));
 }
 
-#[tokio::test]
-async fn the_access_token_is_refreshed_when_it_is_about_to_expire() {
+async fn the_access_token_is_refreshed_when_it_is_about_to_expire(db: Db) {
     let pool = Pool::new().await;
-    let app = app(&pool, SessionPolicy::default()).await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
     let b = Browser::new(&app);
     assert!(b.sign_in("alice", PASSWORD).await.redirects_to("/"));
     let before = stored_session(&app, &b).await.unwrap();
@@ -443,14 +453,13 @@ async fn the_access_token_is_refreshed_when_it_is_about_to_expire() {
     assert!(stored_session(&app, &b).await.is_none());
 }
 
-#[tokio::test]
-async fn an_idle_session_ends() {
+async fn an_idle_session_ends(db: Db) {
     let pool = Pool::new().await;
     let policy = SessionPolicy {
         idle: chrono::TimeDelta::seconds(2),
         ..SessionPolicy::default()
     };
-    let app = app(&pool, policy).await;
+    let app = app(&pool, policy, db).await;
     let b = Browser::new(&app);
     assert!(b.sign_in("alice", PASSWORD).await.redirects_to("/"));
     assert_eq!(b.get("/").await.status, StatusCode::OK);
@@ -458,3 +467,367 @@ async fn an_idle_session_ends() {
     assert!(b.get("/").await.redirects_to("/signin"));
     assert!(stored_session(&app, &b).await.is_none());
 }
+
+/// The audit rows of `action`, oldest first.
+async fn audited(app: &App, action: AuditAction) -> Vec<rampart::store::AuditRecord> {
+    let filter = AuditFilter {
+        action: Some(action),
+        ..AuditFilter::default()
+    };
+    let (mut rows, _) = app.store.audit_log(&filter, 1, 100).await.unwrap();
+    rows.reverse();
+    rows
+}
+
+async fn sign_ins_failures_and_sign_outs_are_in_the_audit_log(db: Db) {
+    let pool = Pool::new().await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
+    let b = Browser::new(&app);
+    assert_eq!(
+        b.sign_in("alice", "not-her-password").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        b.sign_in("mallory", "guess").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let failed = audited(&app, AuditAction::SignInFailed).await;
+    assert_eq!(
+        failed.iter().map(|r| r.actor.as_str()).collect::<Vec<_>>(),
+        ["alice", "mallory"]
+    );
+    for r in &failed {
+        assert_eq!(r.outcome, AuditOutcome::Failure.as_str());
+        assert_eq!(r.source.as_deref(), Some("127.0.0.1"));
+        assert!(
+            !r.detail.to_string().contains("guess")
+                && !r.detail.to_string().contains("not-her-password")
+        );
+    }
+    assert!(audited(&app, AuditAction::SignIn).await.is_empty());
+
+    assert!(b.sign_in("alice", PASSWORD).await.redirects_to("/"));
+    let ins = audited(&app, AuditAction::SignIn).await;
+    assert_eq!(ins.len(), 1);
+    assert_eq!(ins[0].actor, "alice");
+    assert_eq!(ins[0].outcome, AuditOutcome::Success.as_str());
+    assert_eq!(ins[0].source.as_deref(), Some("127.0.0.1"));
+    assert!(
+        ins[0].detail.to_string().contains("rampart-admin"),
+        "{}",
+        ins[0].detail
+    );
+    let session = stored_session(&app, &b).await.unwrap();
+    assert!(!ins[0].detail.to_string().contains(&session.refresh_token));
+
+    assert!(b.post("/signout", &[]).await.redirects_to("/signin"));
+    let outs = audited(&app, AuditAction::SignOut).await;
+    assert_eq!(outs.len(), 1);
+    assert_eq!(outs[0].actor, "alice");
+    // A sign-out without a session records nothing.
+    b.post("/signout", &[]).await;
+    assert_eq!(audited(&app, AuditAction::SignOut).await.len(), 1);
+}
+
+async fn after_signing_in_the_user_is_back_on_the_page_they_asked_for(db: Db) {
+    let pool = Pool::new().await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
+    let b = Browser::new(&app);
+    let asked = "/findings?severity=high&service=iam";
+    let r = b.get(asked).await;
+    assert!(r.redirects_to("/signin"));
+    let next = r.set_cookie("rampart_next").unwrap();
+    assert!(
+        next.contains("HttpOnly") && next.contains("Max-Age=900"),
+        "{next}"
+    );
+    let r = b.sign_in("alice", PASSWORD).await;
+    assert!(r.redirects_to(asked), "{:?}", r.location);
+    assert!(b.cookie("rampart_next").is_none(), "used once");
+    assert_eq!(b.get(asked).await.status, StatusCode::OK);
+
+    // What the browser fetches on its own is not a page to return to.
+    let other = Browser::new(&app);
+    let r = other
+        .send(
+            other
+                .http
+                .get(format!("{}/static/missing.png", other.base))
+                .header("sec-fetch-dest", "image"),
+        )
+        .await;
+    assert!(r.redirects_to("/signin") && r.set_cookie("rampart_next").is_none());
+    let r = other.get("/favicon.ico").await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+
+    // A planted return address that leaves the dashboard is ignored.
+    for planted in [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "/signin",
+    ] {
+        let other = Browser::new(&app);
+        other.set(
+            "rampart_next",
+            &percent_encoding::utf8_percent_encode(planted, percent_encoding::NON_ALPHANUMERIC)
+                .to_string(),
+        );
+        let r = other.sign_in("alice", PASSWORD).await;
+        assert!(r.redirects_to("/"), "{planted}: {:?}", r.location);
+    }
+}
+
+async fn behind_a_trusted_proxy_the_forwarded_client_is_audited_and_tls_gets_hsts(db: Db) {
+    let pool = Pool::new().await;
+    let proxies = TrustedProxies(vec!["127.0.0.0/8".parse().unwrap()]);
+    let app = app_behind(&pool, SessionPolicy::default(), db, proxies).await;
+    let b = Browser::new(&app);
+    let over_tls = |path: &str| {
+        b.http
+            .get(format!("{}{path}", b.base))
+            .header("x-forwarded-for", "192.0.2.1, 198.51.100.23")
+            .header("x-forwarded-proto", "https")
+    };
+    let r = over_tls("/signin").send().await.unwrap();
+    assert_eq!(
+        r.headers()
+            .get("strict-transport-security")
+            .map(|v| v.to_str().unwrap()),
+        Some("max-age=31536000")
+    );
+    let plain = b
+        .http
+        .get(format!("{}/signin", b.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("strict-transport-security").is_none());
+
+    b.get("/signin").await;
+    let csrf = b.cookie("rampart_csrf").unwrap();
+    b.send(
+        b.http
+            .post(format!("{}/signin", b.base))
+            .header("origin", &b.base)
+            .header("x-forwarded-for", "192.0.2.1, 198.51.100.23")
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "alice"),
+                ("password", "wrong"),
+            ]),
+    )
+    .await;
+    let failed = audited(&app, AuditAction::SignInFailed).await;
+    assert_eq!(failed[0].source.as_deref(), Some("198.51.100.23"));
+}
+
+async fn forwarding_headers_of_an_untrusted_client_are_ignored(db: Db) {
+    let pool = Pool::new().await;
+    let app = app(&pool, SessionPolicy::default(), db).await;
+    let b = Browser::new(&app);
+    let r = b
+        .http
+        .get(format!("{}/signin", b.base))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("strict-transport-security").is_none());
+    b.get("/signin").await;
+    let csrf = b.cookie("rampart_csrf").unwrap();
+    b.send(
+        b.http
+            .post(format!("{}/signin", b.base))
+            .header("origin", &b.base)
+            .header("x-forwarded-for", "198.51.100.23")
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "alice"),
+                ("password", "wrong"),
+            ]),
+    )
+    .await;
+    let failed = audited(&app, AuditAction::SignInFailed).await;
+    assert_eq!(failed[0].source.as_deref(), Some("127.0.0.1"));
+}
+
+async fn the_sweeper_deletes_idle_and_too_old_sessions_only(db: Db) {
+    let (store, _dir) = open_store(db).await;
+    let policy = SessionPolicy::default();
+    let now = chrono::Utc::now();
+    let session = |id: &str, created: chrono::TimeDelta, seen: chrono::TimeDelta| SessionRecord {
+        id_hash: hash_id(id),
+        sub: format!("sub-{id}"),
+        username: id.to_owned(),
+        email: None,
+        groups: vec!["rampart-viewer".into()],
+        refresh_token: "r".into(),
+        access_token: "a".into(),
+        access_expires_at: now + chrono::TimeDelta::minutes(30),
+        created_at: now - created,
+        last_seen_at: now - seen,
+    };
+    let m = chrono::TimeDelta::minutes;
+    let live = session("live", m(60), m(1));
+    let idle = session("idle", m(60), policy.idle + m(1));
+    let old = session("old", policy.absolute + m(1), m(1));
+    for s in [&live, &idle, &old] {
+        store.create_session(s).await.unwrap();
+    }
+    assert_eq!(sweep_expired(&store, &policy, now).await.unwrap(), 2);
+    assert!(store.session(&live.id_hash).await.unwrap().is_some());
+    assert!(store.session(&idle.id_hash).await.unwrap().is_none());
+    assert!(store.session(&old.id_hash).await.unwrap().is_none());
+    assert_eq!(sweep_expired(&store, &policy, now).await.unwrap(), 0);
+}
+
+/// `MFA_SETUP` end to end, against a loopback Cognito answering as the Cognito API reference
+/// documents `InitiateAuth`, `AssociateSoftwareToken`, `VerifySoftwareToken` and
+/// `RespondToAuthChallenge` (moto cannot: see above). Each answer hands on a new `Session`
+/// and each call must send the previous one back, so the test proves the plumbing of the
+/// challenge's session. The tokens at the end are real ones of a moto pool user, so they
+/// verify against that pool's keys like any other.
+async fn first_sign_in_enrols_an_authenticator_without_moto_from_aws_documented_responses(db: Db) {
+    use rampart_engine::testing::fake_aws::{self, Response};
+    const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let pool = Pool::new().await;
+    pool.add_to_groups(&["rampart-admin"]).await;
+    let result = pool
+        .client
+        .initiate_auth()
+        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+        .client_id(&pool.client_id)
+        .auth_parameters("USERNAME", "alice")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap()
+        .authentication_result
+        .unwrap();
+    let issued = serde_json::json!({
+        "AuthenticationResult": {
+            "AccessToken": result.access_token.unwrap(),
+            "IdToken": result.id_token.unwrap(),
+            "RefreshToken": result.refresh_token.unwrap(),
+            "ExpiresIn": 3600,
+            "TokenType": "Bearer",
+        },
+        "ChallengeParameters": {},
+    })
+    .to_string();
+    let calls = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = calls.clone();
+    let url = fake_aws::serve(move |req| {
+        let body: serde_json::Value = serde_json::from_str(&req.body).unwrap_or_default();
+        let session = body["Session"].as_str().unwrap_or_default().to_owned();
+        seen.lock().unwrap().push(req.target().to_owned());
+        match (req.target(), session.as_str()) {
+            ("InitiateAuth", _) if body["AuthParameters"]["PASSWORD"] == PASSWORD => {
+                Response::json(
+                    serde_json::json!({
+                        "ChallengeName": "MFA_SETUP",
+                        "Session": "session-1",
+                        "ChallengeParameters": {
+                            "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]",
+                            "USER_ID_FOR_SRP": "alice",
+                        },
+                    })
+                    .to_string(),
+                )
+            }
+            ("AssociateSoftwareToken", "session-1") => Response::json(
+                serde_json::json!({ "SecretCode": SECRET, "Session": "session-2" }).to_string(),
+            ),
+            ("VerifySoftwareToken", "session-2") if body["UserCode"] == "123456" => Response::json(
+                serde_json::json!({ "Status": "SUCCESS", "Session": "session-3" }).to_string(),
+            ),
+            ("VerifySoftwareToken", "session-2") => Response::json_error(
+                400,
+                "CodeMismatchException",
+                "Invalid code received for user",
+            ),
+            ("RespondToAuthChallenge", "session-3")
+                if body["ChallengeName"] == "MFA_SETUP"
+                    && body["ChallengeResponses"]["USERNAME"] == "alice" =>
+            {
+                Response::json(issued.clone())
+            }
+            (target, session) => Response::json_error(
+                400,
+                "NotAuthorizedException",
+                &format!("unexpected {target} with session `{session}`"),
+            ),
+        }
+    })
+    .await;
+    let idp = IdentityProvider::new(
+        aws_sdk_cognitoidentityprovider::Client::new(&fake_aws::sdk_config(&url, "us-east-1")),
+        pool.client_id.clone(),
+        None,
+    );
+    let policy = SessionPolicy {
+        secure_cookie: false,
+        ..SessionPolicy::default()
+    };
+    let cognito = Cognito::new(pool.verifier(), idp, policy);
+    let app = app_with(&pool, cognito, db, TrustedProxies::default()).await;
+    let b = Browser::new(&app);
+
+    let r = b.sign_in("alice", PASSWORD).await;
+    assert!(
+        r.redirects_to("/signin/mfa-setup"),
+        "{} {}",
+        r.status,
+        r.body
+    );
+    let page = b.get("/signin/mfa-setup").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(SECRET), "the key is shown as text");
+    assert!(page.body.contains("<svg"), "and as a QR code");
+    assert!(
+        !page.body.contains("session-"),
+        "the challenge session stays on the server"
+    );
+
+    // A wrong code: the form again, no session.
+    let r = b.post("/signin/mfa-setup", &[("code", "000000")]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("The code is not valid") && r.body.contains(SECRET));
+    assert!(b.cookie("rampart_session").is_none());
+
+    let r = b.post("/signin/mfa-setup", &[("code", "123456")]).await;
+    assert!(r.redirects_to("/"), "{} {}", r.status, r.body);
+    let s = stored_session(&app, &b).await.unwrap();
+    assert_eq!(s.username, "alice");
+    assert_eq!(b.get("/").await.status, StatusCode::OK);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        [
+            "InitiateAuth",
+            "AssociateSoftwareToken",
+            "VerifySoftwareToken",
+            "VerifySoftwareToken",
+            "RespondToAuthChallenge"
+        ]
+    );
+    let failed = audited(&app, AuditAction::SignInFailed).await;
+    assert_eq!(failed.len(), 1, "the wrong code is audited");
+    assert_eq!(audited(&app, AuditAction::SignIn).await.len(), 1);
+}
+
+on_both_databases!(
+    first_sign_in_enrols_an_authenticator_without_moto_from_aws_documented_responses,
+    sign_ins_failures_and_sign_outs_are_in_the_audit_log,
+    after_signing_in_the_user_is_back_on_the_page_they_asked_for,
+    behind_a_trusted_proxy_the_forwarded_client_is_audited_and_tls_gets_hsts,
+    forwarding_headers_of_an_untrusted_client_are_ignored,
+    the_sweeper_deletes_idle_and_too_old_sessions_only,
+    a_new_user_sets_a_password_through_the_form_and_lands_on_the_overview,
+    a_user_with_an_authenticator_is_asked_for_its_code,
+    wrong_password_and_unknown_user_get_the_same_answer,
+    pages_need_a_session_but_sign_in_static_files_and_health_do_not,
+    sign_out_deletes_the_session_and_the_old_cookie_no_longer_works,
+    the_access_token_is_refreshed_when_it_is_about_to_expire,
+    an_idle_session_ends,
+);
