@@ -1,17 +1,18 @@
 //! Building blocks of the pages: the document shell, badges, server-rendered SVG charts,
 //! facet lists and pagination.
 
-use crate::model::{Chrome, Facet, SeverityCounts, TrendPoint};
-use crate::util::{enc, region_label, service_name};
+use crate::model::{Chrome, Facet, MuteInfo, SeverityCounts, TrendPoint};
+use crate::util::{enc, region_label, service_name, when};
 use leptos::prelude::*;
 use rampart_engine::coverage::{CoverageSummary, Level};
 
 /// The navigation: (path, label).
-const NAV: [(&str, &str); 5] = [
+const NAV: [(&str, &str); 6] = [
     ("/", "Overview"),
     ("/findings", "Findings"),
     ("/compliance", "Compliance"),
     ("/checks", "Checks"),
+    ("/mutes", "Mutes"),
     ("/import", "Import"),
 ];
 
@@ -87,7 +88,7 @@ pub fn SeverityBadge(severity: String) -> impl IntoView {
     view! { <span class=class>{severity}</span> }
 }
 
-/// PASS / FAIL / ERROR.
+/// PASS / FAIL / ERROR / MUTED.
 #[component]
 pub fn StatusBadge(status: String) -> impl IntoView {
     let class = format!("badge status-{}", status.to_lowercase());
@@ -361,6 +362,80 @@ pub fn PostButton(
             <input type="hidden" name="csrf" value=csrf/>
             <button type="submit" class={if class.is_empty() { "button" } else { class }}>{label}</button>
         </form>
+    }
+}
+
+/// The form that mutes failures of a check in an account (risk acceptance): the resources
+/// (prefilled, editable), a reason, an owner and an expiry. Posts to `/mutes`, then the
+/// browser goes to `next`.
+#[component]
+pub fn MuteForm(
+    csrf: String,
+    account: String,
+    check: String,
+    resource: String,
+    next: String,
+) -> impl IntoView {
+    view! {
+        <form method="post" action="/mutes" class="mute-form">
+            <input type="hidden" name="csrf" value=csrf/>
+            <input type="hidden" name="account" value=account/>
+            <input type="hidden" name="check" value=check/>
+            <input type="hidden" name="next" value=next/>
+            <label for="mute-resource">"Resources"</label>
+            <input type="text" id="mute-resource" name="resource" value=resource placeholder="every resource of this check in this account"/>
+            <span class="help">"An exact ARN, a pattern with * (arn:aws:s3:::legacy-*), or empty for every resource of this check in this account. Only failures are muted."</span>
+            <label for="mute-reason">"Reason"</label>
+            <textarea id="mute-reason" name="reason" rows="2" required=true maxlength="2000" placeholder="why this risk is accepted"></textarea>
+            <label for="mute-owner">"Owner"</label>
+            <input type="text" id="mute-owner" name="owner" required=true maxlength="200" placeholder="who answers for this risk"/>
+            <label for="mute-expires">"Expires"</label>
+            <input type="date" id="mute-expires" name="expires" required=true/>
+            <span class="help">"At most a year away. The findings are FAIL again from that day (UTC)."</span>
+            <button type="submit">"Mute"</button>
+        </form>
+    }
+}
+
+/// A mute's record (who accepted what, why, until when), with an unmute button when the
+/// user may unmute it (mutes kept in a file change only there).
+#[component]
+pub fn MuteRecord(mute: MuteInfo, csrf: String, can_mute: bool, next: String) -> impl IntoView {
+    let resources = match &mute.resource {
+        Some(p) => view! { <code>{p.clone()}</code> }.into_any(),
+        None => view! { <span>"every resource of this check in this account"</span> }.into_any(),
+    };
+    let action = format!("/mutes/{}/remove", mute.id);
+    let unmute = if mute.source == "file" {
+        Some(view! { <span class="muted">"Kept in a mutes file: change it there and run "<code>"rampart mutes apply"</code>"."</span> }.into_any())
+    } else if can_mute {
+        Some(
+            view! {
+                <form method="post" action=action class="inline">
+                    <input type="hidden" name="csrf" value=csrf/>
+                    <input type="hidden" name="next" value=next/>
+                    <button type="submit" class="button secondary">"Unmute"</button>
+                </form>
+            }
+            .into_any(),
+        )
+    } else {
+        None
+    };
+    let state = if mute.active {
+        "Muted until "
+    } else {
+        "Expired "
+    };
+    view! {
+        <div class="notice mute-record" role="note">
+            <strong>{format!("{state}{}", when(&mute.expires_at))}</strong>
+            " · owner "{mute.owner.clone()}
+            <p class="prewrap">{mute.reason.clone()}</p>
+            <div class="sub">"Resources: "{resources}</div>
+            <div class="sub">{format!("Muted by {} on {} (from the {})", mute.created_by, when(&mute.created_at), if mute.source == "file" { "mutes file" } else { "dashboard" })}</div>
+            {unmute}
+        </div>
     }
 }
 

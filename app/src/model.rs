@@ -79,6 +79,11 @@ pub struct ScanBrief {
     pub collection_errors: i64,
     pub message: String,
     pub progress: Option<Progress>,
+    /// Failures muted now (risk accepted): counted apart, left out of `failed`,
+    /// `failed_by_severity` and `score`. Only the latest scan of an account, as the overview
+    /// and the account page show it, is re-scored this way; older scans keep their figures.
+    #[serde(default)]
+    pub muted: i64,
 }
 
 /// A point of an account's score trend.
@@ -107,9 +112,14 @@ pub struct AccountInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountRow {
     pub account: AccountInfo,
+    /// Without muted findings (see [`ScanBrief::muted`]).
     pub score: Option<f64>,
     pub trend: Vec<TrendPoint>,
+    /// Unmuted failures by severity.
     pub failed: SeverityCounts,
+    /// Muted failures, counted apart.
+    #[serde(default)]
+    pub muted: i64,
     pub last_scan: Option<ScanBrief>,
     pub running: Option<ScanBrief>,
     pub coverage: Option<CoverageSummary>,
@@ -133,6 +143,9 @@ pub struct OverviewData {
     /// Over every account that matches the filter, not only this page.
     pub org_score: Option<f64>,
     pub failed: SeverityCounts,
+    /// Muted failures of those accounts, counted apart from `failed`.
+    #[serde(default)]
+    pub muted: i64,
     /// Accounts matching the filter (all pages).
     pub total_accounts: i64,
     pub page: i64,
@@ -151,6 +164,9 @@ pub struct ServiceBreakdown {
     pub failed: i64,
     pub errored: i64,
     pub failed_by_severity: SeverityCounts,
+    /// Failures muted now, not in `failed`.
+    #[serde(default)]
+    pub muted: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -172,7 +188,7 @@ pub struct FindingQuery {
     pub scan: Option<i64>,
     pub service: Option<String>,
     pub severity: Option<String>,
-    /// `PASS`, `FAIL`, `ERROR`; default `FAIL` on the page.
+    /// `PASS`, `FAIL` (not muted), `MUTED`, `ERROR` or `any`; default `FAIL` on the page.
     pub status: Option<String>,
     pub check: Option<String>,
     /// `framework:control`, e.g. `cis-aws-3.0:1.4`.
@@ -197,12 +213,46 @@ pub struct FindingRow {
     pub title: String,
     pub service: String,
     pub severity: String,
+    /// `PASS`, `FAIL`, `ERROR`, or `MUTED`: a failure an unexpired mute covers now.
     pub status: String,
     pub region: String,
     pub resource_arn: String,
     pub resource_type: String,
     pub message: String,
     pub controls: Vec<String>,
+    /// The mute behind a `MUTED` status (the one expiring last when several cover it).
+    #[serde(default)]
+    pub mute: Option<MuteInfo>,
+}
+
+/// A mute (risk acceptance) as the pages and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MuteInfo {
+    pub id: i64,
+    pub account_id: String,
+    pub check_id: String,
+    /// An exact ARN or a glob with `*`; `None`: every resource of the check in the account.
+    pub resource: Option<String>,
+    pub reason: String,
+    pub owner: String,
+    pub expires_at: String,
+    pub created_by: String,
+    pub created_at: String,
+    /// `ui` (made in the dashboard) or `file` (`rampart mutes apply`).
+    pub source: String,
+    /// Not expired when it was read.
+    pub active: bool,
+}
+
+/// `/mutes`: the mutes of the user's accounts, active first, then expired.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutesData {
+    pub active: Vec<MuteInfo>,
+    pub expired: Vec<MuteInfo>,
+    /// Account names by id, for display.
+    pub accounts: Vec<(String, String)>,
+    /// Whether the user may mute and unmute.
+    pub can_mute: bool,
 }
 
 /// Counts per value of one facet, for the current filter.
@@ -229,6 +279,9 @@ pub struct FindingsData {
     pub facets: Vec<Facet>,
     pub accounts: Vec<(String, String)>,
     pub controls: Vec<String>,
+    /// Whether the user may mute (the explorer offers to mute a check of an account).
+    #[serde(default)]
+    pub can_mute: bool,
 }
 
 /// A finding's status in one scan.
@@ -263,13 +316,19 @@ pub struct FindingDetail {
     pub first_failed_at: Option<String>,
     pub resolved_at: Option<String>,
     pub history: Vec<HistoryPoint>,
+    /// Whether the user may mute this finding (or unmute the mute behind it).
+    #[serde(default)]
+    pub can_mute: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckDetail {
     pub check: CheckInfo,
     /// Latest results of this check in every account: (account id, name, passed, failed, errored).
+    /// `failed` leaves out muted failures, which `muted` counts per account id.
     pub accounts: Vec<(String, String, i64, i64, i64)>,
+    #[serde(default)]
+    pub muted: std::collections::BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod filter_pattern;
 pub mod formats;
 pub mod frameworks;
 pub mod inventory;
+pub mod mute;
 pub mod policy;
 pub mod report;
 pub mod score;

@@ -60,20 +60,31 @@ pub fn summarize(findings: &[Finding]) -> Summary {
         }
     }
     s.checks_evaluated = per_check.len();
-    let (mut total, mut earned) = (0.0, 0.0);
-    for (severity, pass, fail) in per_check.values() {
-        let w = weight(*severity);
+    s.score = score_of_checks(per_check.into_values());
+    s
+}
+
+/// The score of per-check counts `(severity, passed, failed)`, one item per check (the
+/// formula above). Checks with neither a pass nor a failure are left out. The server uses it
+/// to re-score a stored scan without the findings that are muted now.
+pub fn score_of_checks(checks: impl IntoIterator<Item = (Severity, usize, usize)>) -> Option<f64> {
+    let (mut evaluated, mut total, mut earned) = (false, 0.0, 0.0);
+    for (severity, pass, fail) in checks {
+        if pass + fail == 0 {
+            continue;
+        }
+        evaluated = true;
+        let w = weight(severity);
         total += w;
-        earned += w * (*pass as f64) / ((*pass + *fail) as f64);
+        earned += w * (pass as f64) / ((pass + fail) as f64);
     }
-    s.score = if per_check.is_empty() {
+    if !evaluated {
         None
     } else if total == 0.0 {
         Some(100.0)
     } else {
         Some((1000.0 * earned / total).round() / 10.0)
-    };
-    s
+    }
 }
 
 #[cfg(test)]
@@ -133,6 +144,22 @@ mod tests {
         assert_eq!(s.checks_evaluated, 1);
         let only_errors = [finding("b", Severity::High, Status::Error)];
         assert_eq!(summarize(&only_errors).score, None);
+    }
+
+    #[test]
+    fn scoring_per_check_counts_agrees_with_summarize_and_skips_empty_checks() {
+        let f = [
+            finding("a", Severity::Critical, Status::Pass),
+            finding("b", Severity::Low, Status::Fail),
+        ];
+        let counts = [(Severity::Critical, 1, 0), (Severity::Low, 0, 1)];
+        assert_eq!(score_of_checks(counts), summarize(&f).score);
+        // A check whose only failures are left out (muted) no longer counts at all.
+        assert_eq!(
+            score_of_checks([(Severity::Critical, 1, 0), (Severity::Low, 0, 0)]),
+            Some(100.0)
+        );
+        assert_eq!(score_of_checks([(Severity::High, 0, 0)]), None);
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub fn render(chrome: &Chrome, data: AccountData) -> String {
                         <div class="label">"Findings"</div>
                         <div class="big">{format!("{} failed", s.failed)}</div>
                         <div class="muted">{format!("{} passed · {} could not be evaluated", s.passed, s.errored)}</div>
+                        {(s.muted > 0).then(|| {
+                            let href = url("/findings", &[("account", Some(id.clone())), ("status", Some("MUTED".into()))]);
+                            view! { <div><a href=href>{format!("{} muted (risk accepted, not scored)", s.muted)}</a></div> }
+                        })}
                         <SeverityBar counts=s.failed_by_severity width=200/>
                     </div>
                     <div class="card">
@@ -164,6 +168,7 @@ fn breakdown_table(account: &str, rows: Vec<ServiceBreakdown>) -> impl IntoView 
                     <td><a href=href>{service_name(&r.service).to_owned()}</a></td>
                     <td class="num">{r.passed}</td>
                     <td class="num">{r.failed}</td>
+                    <td class="num">{r.muted}</td>
                     <td class="num">{r.errored}</td>
                     <SeverityCells counts=r.failed_by_severity/>
                     <td class="num">{format!("{pct:.0}%")}</td>
@@ -176,7 +181,7 @@ fn breakdown_table(account: &str, rows: Vec<ServiceBreakdown>) -> impl IntoView 
         <table class="grid">
             <thead>
                 <tr>
-                    <th>"Service"</th><th class="num">"Passed"</th><th class="num">"Failed"</th><th class="num">"Errors"</th>
+                    <th>"Service"</th><th class="num">"Passed"</th><th class="num">"Failed"</th><th class="num" title="Failures with an accepted risk, not scored">"Muted"</th><th class="num">"Errors"</th>
                     <th class="num">"Crit"</th><th class="num">"High"</th><th class="num">"Med"</th><th class="num">"Low"</th>
                     <th class="num">"Pass rate"</th><th>"Failed by severity"</th>
                 </tr>

@@ -100,6 +100,21 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
             .into_any()
     };
     let pager_base = link("/findings", &pairs);
+    // One check of one account: offer to mute it (every resource, or a pattern).
+    let mute = match (&q.account, &q.check) {
+        (Some(account), Some(check))
+            if data.can_mute && !account.is_empty() && !check.is_empty() =>
+        {
+            let summary = format!("Mute {check} in account {account}…");
+            Some(view! {
+                <details class="mute">
+                    <summary>{summary}</summary>
+                    <MuteForm csrf=chrome.csrf.clone() account=account.clone() check=check.clone() resource=String::new() next=pager_base.clone()/>
+                </details>
+            })
+        }
+        _ => None,
+    };
     let body = view! {
         <div class="page-head">
             <h1>"Findings"</h1>
@@ -128,6 +143,7 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
             <label>"Status "
                 <select name="status">
                     {opt("FAIL", "FAIL", Some(status_value.as_str()))}
+                    {opt("MUTED", "MUTED", Some(status_value.as_str()))}
                     {opt("ERROR", "ERROR", Some(status_value.as_str()))}
                     {opt("PASS", "PASS", Some(status_value.as_str()))}
                     {opt("any", "any", Some(status_value.as_str()))}
@@ -157,6 +173,7 @@ pub fn render(chrome: &Chrome, data: FindingsData) -> String {
             <button type="submit">"Filter"</button>
             <a href="/findings" class="reset">"Reset"</a>
         </form>
+        {mute}
         <div class="explorer">
             <aside class="facets" aria-label="Facets">{facets}</aside>
             <div class="results">
@@ -200,7 +217,7 @@ pub fn finding_row(r: FindingRow) -> impl IntoView {
     view! {
         <tr>
             <td><SeverityBadge severity=r.severity.clone()/></td>
-            <td><StatusBadge status=r.status.clone()/></td>
+            <td title=r.mute.as_ref().map(|m| format!("muted until {}: {}", m.expires_at, m.reason))><StatusBadge status=r.status.clone()/></td>
             <td>
                 <a href=href class="finding-link">{r.title.clone()}</a>
                 <div class="sub"><code>{r.check_id.clone()}</code>" · "{service_name(&r.service).to_owned()}</div>
@@ -241,6 +258,24 @@ pub fn render_detail(chrome: &Chrome, d: FindingDetail) -> String {
     let resolved = d.resolved_at.clone().map(
         |t| view! { <span class="badge status-pass">{format!("resolved {}", when(&t))}</span> },
     );
+    let next = format!("/findings/{}", f.key_id);
+    let acceptance = match (f.mute.clone(), f.status.as_str(), d.can_mute) {
+        (Some(m), _, can_mute) => Some(view! {
+            <section>
+                <h2>"Risk accepted"</h2>
+                <MuteRecord mute=m csrf=chrome.csrf.clone() can_mute=can_mute next=next.clone()/>
+            </section>
+        }.into_any()),
+        (None, "FAIL", true) => Some(view! {
+            <section>
+                <details class="mute">
+                    <summary>"Accept this risk (mute)…"</summary>
+                    <MuteForm csrf=chrome.csrf.clone() account=f.account_id.clone() check=f.check_id.clone() resource=f.resource_arn.clone() next=next.clone()/>
+                </details>
+            </section>
+        }.into_any()),
+        _ => None,
+    };
     let title = f.title.clone();
     let body = view! {
         <div class="page-head">
@@ -264,6 +299,7 @@ pub fn render_detail(chrome: &Chrome, d: FindingDetail) -> String {
             <dt>"First failed"</dt><dd>{when_opt(d.first_failed_at.as_deref())}</dd>
             <dt>"Last seen"</dt><dd>{when(&d.last_seen_at)}</dd>
         </dl>
+        {acceptance}
         <section>
             <h2>"Evidence"</h2>
             <pre class="evidence"><code>{evidence}</code></pre>

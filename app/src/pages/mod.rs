@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod compliance;
 pub mod findings;
+pub mod mutes;
 pub mod overview;
 pub mod principals;
 pub mod scans;

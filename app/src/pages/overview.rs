@@ -68,6 +68,7 @@ pub fn render(chrome: &Chrome, data: OverviewData) -> String {
                 <span class="label">"Failed findings"</span>
                 <SeverityBar counts=data.failed width=220/>
                 <span class="muted">{format!("{} critical · {} high · {} medium · {} low", data.failed.critical, data.failed.high, data.failed.medium, data.failed.low)}</span>
+                {(data.muted > 0).then(|| view! { <a class="muted" href="/findings?status=MUTED">{format!(" · {} muted", data.muted)}</a> })}
             </div>
         </div>
         <form method="get" action="/" class="filters">

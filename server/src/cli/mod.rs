@@ -1,7 +1,9 @@
-//! Command-line interface: `scan`, `evaluate`, `checks`, `serve`, `demo`, `import`, `policy`.
+//! Command-line interface: `scan`, `evaluate`, `checks`, `serve`, `demo`, `import`, `mutes`,
+//! `policy`.
 
 mod checks;
 mod demo;
+mod mutes;
 mod output;
 mod policy;
 mod scan;
@@ -51,6 +53,9 @@ pub enum Command {
     Demo(serve::DemoArgs),
     /// Import an inventory snapshot as a scan of its account.
     Import(serve::ImportArgs),
+    /// Risk acceptance: apply the mutes file kept in version control, list mutes.
+    #[command(subcommand)]
+    Mutes(mutes::MutesCommand),
     /// Test an IAM policy document: decide a request (`eval`) or analyse it (`check`).
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -100,6 +105,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => serve::serve_cmd(args).await,
         Command::Demo(args) => serve::demo_cmd(args).await,
         Command::Import(args) => serve::import_cmd(args).await,
+        Command::Mutes(cmd) => mutes::run(cmd).await,
         Command::Policy(cmd) => policy::run(cmd),
     }
 }

@@ -16,13 +16,14 @@ pub enum AuditAction {
     Import,
     Export,
     MuteCreated,
+    MuteUpdated,
     MuteRemoved,
     AccountChanged,
     SettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 11] = [
         AuditAction::SignIn,
         AuditAction::SignInFailed,
         AuditAction::SignOut,
@@ -30,6 +31,7 @@ impl AuditAction {
         AuditAction::Import,
         AuditAction::Export,
         AuditAction::MuteCreated,
+        AuditAction::MuteUpdated,
         AuditAction::MuteRemoved,
         AuditAction::AccountChanged,
         AuditAction::SettingsChanged,
@@ -44,6 +46,7 @@ impl AuditAction {
             AuditAction::Import => "import",
             AuditAction::Export => "export",
             AuditAction::MuteCreated => "mute_created",
+            AuditAction::MuteUpdated => "mute_updated",
             AuditAction::MuteRemoved => "mute_removed",
             AuditAction::AccountChanged => "account_changed",
             AuditAction::SettingsChanged => "settings_changed",
@@ -103,19 +106,7 @@ impl Store {
     /// Appends one event; returns its id.
     #[tracing::instrument(skip_all, fields(action = entry.action.as_str()))]
     pub async fn audit(&self, entry: &AuditEntry) -> Result<i64> {
-        Ok(sqlx::query_scalar::<_, i64>(
-            "INSERT INTO audit_log (at, actor, source, action, target, detail, outcome)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(ts(chrono::Utc::now()))
-        .bind(&entry.actor)
-        .bind(&entry.source)
-        .bind(entry.action.as_str())
-        .bind(&entry.target)
-        .bind(entry.detail.to_string())
-        .bind(entry.outcome.as_str())
-        .fetch_one(&self.pool)
-        .await?)
+        append(&self.pool, entry).await
     }
 
     /// A page (from 1) of the rows matching `filter`, newest first, and how many match.
@@ -170,6 +161,26 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         Ok((rows, total))
     }
+}
+
+/// Appends one event through `exec` (the pool, or the transaction of the change it records).
+pub(super) async fn append<'e, E>(exec: E, entry: &AuditEntry) -> Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_scalar::<_, i64>(
+        "INSERT INTO audit_log (at, actor, source, action, target, detail, outcome)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(ts(chrono::Utc::now()))
+    .bind(&entry.actor)
+    .bind(&entry.source)
+    .bind(entry.action.as_str())
+    .bind(&entry.target)
+    .bind(entry.detail.to_string())
+    .bind(entry.outcome.as_str())
+    .fetch_one(exec)
+    .await?)
 }
 
 #[cfg(test)]

@@ -1,6 +1,11 @@
 //! Findings: the explorer's filtered, sorted, paginated list with facet counts; streamed
 //! exports; a finding's detail and history; the diff of two scans.
+//!
+//! Every read applies the mutes in force at that moment ([`Muting`]): a covered failure
+//! reads as `MUTED` with its mute, `status=FAIL` means failures not muted, and the status
+//! facet counts `MUTED` apart. A finding's history keeps the statuses its scans stored.
 
+use super::mutes::Muting;
 use super::{Result, Scope, Store, StoreError, scope_condition};
 use rampart_app::model::{
     Facet, FacetValue, FindingDetail, FindingQuery, FindingRow, HistoryPoint,
@@ -72,11 +77,13 @@ impl FindingFilter {
             None | Some("") => default_status.map(str::to_owned),
             Some("any") => None,
             Some(s) => Some(
-                ["PASS", "FAIL", "ERROR"]
+                ["PASS", "FAIL", "MUTED", "ERROR"]
                     .into_iter()
                     .find(|v| v.eq_ignore_ascii_case(s))
                     .map(str::to_owned)
-                    .ok_or_else(|| format!("unknown status `{s}` (PASS, FAIL, ERROR or any)"))?,
+                    .ok_or_else(|| {
+                        format!("unknown status `{s}` (PASS, FAIL, MUTED, ERROR or any)")
+                    })?,
             ),
         };
         let control = nonempty(&q.control)
@@ -160,7 +167,7 @@ enum Skip {
     Facets,
 }
 
-fn where_clause(f: &FindingFilter, scope: &Scope, skip: Skip) -> Where {
+fn where_clause(f: &FindingFilter, scope: &Scope, skip: Skip, muting: &Muting) -> Where {
     let mut w = Where {
         sql: String::new(),
         args: Vec::new(),
@@ -204,7 +211,13 @@ fn where_clause(f: &FindingFilter, scope: &Scope, skip: Skip) -> Where {
             && skip != facet
             && skip != Skip::Facets
         {
-            w.push(&format!("{column} = $?"), Arg::Text(v.clone()));
+            match (facet, muting.status_filter(v)) {
+                (Skip::Status, Some(cond)) => {
+                    w.sql.push_str(" AND ");
+                    w.sql.push_str(&cond);
+                }
+                _ => w.push(&format!("{column} = $?"), Arg::Text(v.clone())),
+            }
         }
     }
     if let Some(v) = &f.control {
@@ -287,11 +300,19 @@ pub fn controls_of(check_id: &str) -> Vec<String> {
         .collect()
 }
 
-const ROW_COLUMNS: &str = "f.key_id, f.scan_id, f.account_id, a.name AS account_name, f.check_id, f.title, f.service, f.severity, f.status, f.region, f.resource_arn, f.resource_type, f.message";
+/// The columns of a [`FindingRow`] (over `findings f JOIN accounts a`), the status as it is now.
+fn row_columns(muting: &Muting) -> String {
+    format!(
+        "f.key_id, f.scan_id, f.account_id, a.name AS account_name, f.check_id, f.title, f.service, f.severity, {} AS status, {} AS mute_id, f.region, f.resource_arn, f.resource_type, f.message",
+        muting.status_sql(),
+        muting.mute_id_sql()
+    )
+}
 
-pub(super) fn finding_row(row: &AnyRow) -> Result<FindingRow> {
+fn finding_row(row: &AnyRow, muting: &Muting) -> Result<FindingRow> {
     let check_id: String = row.try_get("check_id")?;
     Ok(FindingRow {
+        mute: muting.get(row.try_get("mute_id")?),
         controls: controls_of(&check_id),
         key_id: row.try_get("key_id")?,
         scan_id: row.try_get("scan_id")?,
@@ -345,7 +366,8 @@ impl ExportRow {
         serde_json::from_value(self.to_schema_json()).ok()
     }
 
-    /// The finding as the scan schema's finding object (docs/scan-schema.md).
+    /// The finding as the scan schema's finding object (docs/scan-schema.md): a muted
+    /// finding keeps its `FAIL` status there and carries its `mute`.
     pub fn to_schema_json(&self) -> serde_json::Value {
         let evidence: serde_json::Value =
             serde_json::from_str(&self.evidence).unwrap_or(serde_json::Value::Null);
@@ -361,11 +383,16 @@ impl ExportRow {
             }
         }
         let r = &self.row;
-        serde_json::json!({
+        let status = if r.status == "MUTED" {
+            Status::Fail.as_str()
+        } else {
+            r.status.as_str()
+        };
+        let mut doc = serde_json::json!({
             "check_id": r.check_id,
             "title": r.title,
             "service": r.service,
-            "status": r.status,
+            "status": status,
             "severity": r.severity,
             "account_id": r.account_id,
             "region": if r.region.is_empty() { serde_json::Value::Null } else { serde_json::Value::String(r.region.clone()) },
@@ -374,7 +401,26 @@ impl ExportRow {
             "message": r.message,
             "evidence": evidence,
             "compliance": compliance,
-        })
+        });
+        if let (Some(m), serde_json::Value::Object(map)) = (&r.mute, &mut doc) {
+            map.insert(
+                "mute".to_owned(),
+                serde_json::json!({
+                    "reason": m.reason,
+                    "owner": m.owner,
+                    "expires_at": m.expires_at,
+                    "resource": m.resource,
+                    "created_by": m.created_by,
+                    "source": m.source,
+                }),
+            );
+        }
+        doc
+    }
+
+    /// Whether the finding is muted now.
+    pub fn muted(&self) -> bool {
+        self.row.status == "MUTED"
     }
 }
 
@@ -385,9 +431,12 @@ impl Store {
         f: &FindingFilter,
         scope: &Scope,
     ) -> Result<(Vec<FindingRow>, i64, Vec<Facet>)> {
-        let w = where_clause(f, scope, Skip::None);
+        let muting = self.muting().await?;
+        let muting = &muting;
+        let w = where_clause(f, scope, Skip::None, muting);
         let list_sql = format!(
-            "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
+            "SELECT {} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE {} ORDER BY {} LIMIT {} OFFSET {}",
+            row_columns(muting),
             w.sql,
             order_by(f),
             f.per_page,
@@ -398,7 +447,9 @@ impl Store {
             let rows = bind_all(sqlx::query(&list_sql), &w.args)
                 .fetch_all(&self.pool)
                 .await?;
-            rows.iter().map(finding_row).collect::<Result<Vec<_>>>()
+            rows.iter()
+                .map(|r| finding_row(r, muting))
+                .collect::<Result<Vec<_>>>()
         };
         let count = async {
             let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
@@ -412,10 +463,11 @@ impl Store {
         };
         if f.account.is_some() || f.scan.is_some() {
             // Within one account or scan: one grouped query gives the count and every facet.
-            let (rows, (total, facets)) = futures::try_join!(list, self.scoped_facets(f, scope))?;
+            let (rows, (total, facets)) =
+                futures::try_join!(list, self.scoped_facets(f, scope, muting))?;
             return Ok((rows, total, facets));
         }
-        let facets = self.facets(f, scope);
+        let facets = self.facets(f, scope, muting);
         let (rows, total, facets) = futures::try_join!(list, count, facets)?;
         Ok((rows, total, facets))
     }
@@ -423,11 +475,19 @@ impl Store {
     /// The total and the facets of a filter scoped to one account or scan, from one query
     /// grouping the scope's findings by every facet column at once (a few hundred groups at
     /// most); each facet then counts the groups that match every selection but its own.
-    async fn scoped_facets(&self, f: &FindingFilter, scope: &Scope) -> Result<(i64, Vec<Facet>)> {
-        let w = where_clause(f, scope, Skip::Facets);
+    async fn scoped_facets(
+        &self,
+        f: &FindingFilter,
+        scope: &Scope,
+        muting: &Muting,
+    ) -> Result<(i64, Vec<Facet>)> {
+        let w = where_clause(f, scope, Skip::Facets, muting);
         let sql = format!(
-            "SELECT f.account_id, f.service, f.severity, f.status, f.region, f.check_id, COUNT(*) AS n
-             FROM findings f WHERE {} GROUP BY f.account_id, f.service, f.severity, f.status, f.region, f.check_id",
+            "SELECT account_id, service, severity, status, region, check_id, COUNT(*) AS n FROM (
+                 SELECT f.account_id, f.service, f.severity, {} AS status, f.region, f.check_id
+                 FROM findings f WHERE {}
+             ) t GROUP BY account_id, service, severity, status, region, check_id",
+            muting.status_sql(),
             w.sql
         );
         let rows = bind_all(sqlx::query(&sql), &w.args)
@@ -496,10 +556,16 @@ impl Store {
         Ok((total, facets))
     }
 
-    async fn facets(&self, f: &FindingFilter, scope: &Scope) -> Result<Vec<Facet>> {
+    async fn facets(
+        &self,
+        f: &FindingFilter,
+        scope: &Scope,
+        muting: &Muting,
+    ) -> Result<Vec<Facet>> {
+        let status = muting.status_sql();
         let specs: [(&str, &str, Skip); 6] = [
             ("severity", "f.severity", Skip::Severity),
-            ("status", "f.status", Skip::Status),
+            ("status", status.as_str(), Skip::Status),
             ("service", "f.service", Skip::Service),
             ("account", "f.account_id", Skip::Account),
             ("region", "f.region", Skip::Region),
@@ -515,9 +581,9 @@ impl Store {
             } else {
                 Skip::None
             };
-            let w = where_clause(f, scope, skip);
+            let w = where_clause(f, scope, skip, muting);
             let sql = format!(
-                "SELECT {column} AS v, COUNT(*) AS n FROM findings f WHERE {} GROUP BY {column} ORDER BY n DESC, v LIMIT 200",
+                "SELECT v, COUNT(*) AS n FROM (SELECT {column} AS v FROM findings f WHERE {}) t GROUP BY v ORDER BY n DESC, v LIMIT 200",
                 w.sql
             );
             let rows = bind_all(sqlx::query(&sql), &w.args)
@@ -545,12 +611,14 @@ impl Store {
         tx: tokio::sync::mpsc::Sender<std::result::Result<ExportRow, String>>,
     ) -> Result<u64> {
         use futures::TryStreamExt;
-        let w = where_clause(f, scope, Skip::None);
+        let muting = self.muting().await?;
+        let w = where_clause(f, scope, Skip::None, &muting);
         let sql = format!(
-            "SELECT {ROW_COLUMNS}, f.evidence, COALESCE(xs.collected_at, xs.started_at) AS collected_at, xk.first_seen_at, xk.last_seen_at
+            "SELECT {}, f.evidence, COALESCE(xs.collected_at, xs.started_at) AS collected_at, xk.first_seen_at, xk.last_seen_at
              FROM findings f JOIN accounts a ON a.id = f.account_id
              LEFT JOIN scans xs ON xs.id = f.scan_id LEFT JOIN finding_keys xk ON xk.id = f.key_id
              WHERE {} ORDER BY {}",
+            row_columns(&muting),
             w.sql,
             order_by(f)
         );
@@ -558,7 +626,7 @@ impl Store {
         let mut n = 0;
         while let Some(row) = stream.try_next().await? {
             let export = ExportRow {
-                row: finding_row(&row)?,
+                row: finding_row(&row, &muting)?,
                 evidence: row.try_get("evidence")?,
                 collected_at: row.try_get("collected_at")?,
                 first_seen_at: row.try_get("first_seen_at")?,
@@ -574,17 +642,19 @@ impl Store {
 
     /// Every finding of one scan, most severe first (none outside `scope`).
     pub async fn scan_findings(&self, scan_id: i64, scope: &Scope) -> Result<Vec<FindingRow>> {
+        let muting = self.muting().await?;
         let (visible, teams) = scope_condition(scope, "f.account_id", 2);
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1 AND {visible}
-             ORDER BY f.severity_rank DESC, f.check_id, f.region, f.resource_arn"
+            "SELECT {} FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.scan_id = $1 AND {visible}
+             ORDER BY f.severity_rank DESC, f.check_id, f.region, f.resource_arn",
+            row_columns(&muting)
         );
         let mut q = sqlx::query(&sql).bind(scan_id);
         for t in teams {
             q = q.bind(t);
         }
         let rows = q.fetch_all(&self.pool).await?;
-        rows.iter().map(finding_row).collect()
+        rows.iter().map(|r| finding_row(r, &muting)).collect()
     }
 
     /// A finding (by its identity across scans), its latest result, evidence and history;
@@ -626,14 +696,16 @@ impl Store {
         let latest_scan = history.first().map(|h| h.scan_id).ok_or_else(|| {
             StoreError::Corrupt(format!("finding {key_id} has no result in any scan"))
         })?;
+        let muting = self.muting().await?;
         let row = sqlx::query(&format!(
-            "SELECT {ROW_COLUMNS}, f.evidence FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.key_id = $1 AND f.scan_id = $2"
+            "SELECT {}, f.evidence FROM findings f JOIN accounts a ON a.id = f.account_id WHERE f.key_id = $1 AND f.scan_id = $2",
+            row_columns(&muting)
         ))
         .bind(key_id)
         .bind(latest_scan)
         .fetch_one(&self.pool)
         .await?;
-        let finding = finding_row(&row)?;
+        let finding = finding_row(&row, &muting)?;
         let evidence: String = row.try_get("evidence")?;
         Ok(FindingDetail {
             check: super::views::check_info(&finding.check_id),
@@ -644,6 +716,7 @@ impl Store {
             first_failed_at: key.try_get("first_failed_at")?,
             resolved_at: key.try_get("resolved_at")?,
             history,
+            can_mute: false,
         })
     }
 

@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod findings;
+mod mutes;
 mod scans;
 mod sessions;
 mod views;
@@ -15,6 +16,7 @@ pub use crate::access::Scope;
 pub use accounts::AccountRecord;
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRecord, MAX_AUDIT_ROWS};
 pub use findings::{ExportRow, FindingFilter};
+pub use mutes::{Actor, ApplyReport, MuteSource, Muting, NewMute};
 pub use scans::ScanInput;
 pub use sessions::SessionRecord;
 pub use views::check_info;
@@ -55,6 +57,24 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     cache: std::sync::Arc<views::ReadCache>,
+    clock: Clock,
+}
+
+/// The time source of the store: whether a mute is in force is judged against it on every
+/// read. The system clock, unless a test sets another ([`Store::with_clock`]).
+#[derive(Clone)]
+pub struct Clock(std::sync::Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock(std::sync::Arc::new(Utc::now))
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -112,7 +132,23 @@ impl Store {
             pool,
             backend,
             cache: Default::default(),
+            clock: Clock::default(),
         })
+    }
+
+    /// The same database read with another clock (tests move time forward with it).
+    pub fn with_clock(self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Store {
+        Store {
+            clock: Clock(std::sync::Arc::new(now)),
+            // Read models cached at one clock's time are not valid at another's.
+            cache: Default::default(),
+            ..self
+        }
+    }
+
+    /// The store's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock.0)()
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,4 +1,9 @@
 //! Read models of the pages: overview, account, scans, compliance, checks.
+//!
+//! The overview and the account page show each account's latest scan as it stands now:
+//! re-scored without the failures muted now, which are counted apart (`muted`). Older scans
+//! keep the figures they were stored with. The compliance grid counts muted failures apart
+//! too (a control whose only failures are muted is `muted`, neither failed nor passed).
 
 use super::{AccountRecord, Result, Scope, Store, StoreError, scope_condition};
 use rampart_app::model::{
@@ -54,6 +59,7 @@ fn scan_brief(row: &AnyRow) -> Result<ScanBrief> {
         collection_errors: row.try_get("collection_errors")?,
         message: row.try_get("message")?,
         progress: progress.transpose()?,
+        muted: 0,
     })
 }
 
@@ -101,32 +107,51 @@ pub(super) struct OverviewBase {
     coverage: BTreeMap<String, rampart_engine::coverage::CoverageSummary>,
 }
 
-/// Read models kept between requests, each tagged with the revision it was read at.
+/// Read models kept between requests, each tagged with the revision it was read at and the
+/// time it goes stale by itself (the first expiry of a mute in force then), if any.
 #[derive(Debug, Default)]
 pub(super) struct ReadCache {
-    overview: Mutex<Option<(i64, Arc<OverviewBase>)>>,
+    overview: Mutex<Option<Cached>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    revision: i64,
+    stale_at: Option<String>,
+    base: Arc<OverviewBase>,
 }
 
 impl Store {
     /// The overview's data at the current revision: from the cache when nothing changed
-    /// since it was read, else read afresh. The revision is read *before* the data, so a
-    /// write landing in between can only make the cached copy newer than its tag (and be
-    /// read again next time), never older.
+    /// since it was read (and no mute in force then has expired since), else read afresh.
+    /// The revision is read *before* the data, so a write landing in between can only make
+    /// the cached copy newer than its tag (and be read again next time), never older.
+    /// Creating or removing a mute bumps the revision too (`0005_mutes.sql`).
     async fn overview_base(&self) -> Result<Arc<OverviewBase>> {
         let revision = self.revision().await?;
+        let now = super::ts(self.now());
         if let Ok(guard) = self.cache.overview.lock()
-            && let Some((at, base)) = guard.as_ref()
-            && *at == revision
+            && let Some(c) = guard.as_ref()
+            && c.revision == revision
+            && c.stale_at.as_ref().is_none_or(|t| now < *t)
         {
-            return Ok(base.clone());
+            return Ok(c.base.clone());
         }
-        let (accounts, latest, running, trends, coverage) = futures::try_join!(
+        let muting = self.muting().await?;
+        let (accounts, mut latest, running, mut trends, coverage, rescored) = futures::try_join!(
             self.accounts(),
             self.latest_scans(),
             self.running_scans(),
             self.trends(None),
-            self.coverage_summaries()
+            self.coverage_summaries(),
+            self.rescore_latest(&muting, None)
         )?;
+        for (account, r) in &rescored {
+            if let Some(scan) = latest.get_mut(account) {
+                r.apply(scan);
+                retrend(trends.get_mut(account), scan);
+            }
+        }
         let base = Arc::new(OverviewBase {
             accounts,
             latest,
@@ -135,9 +160,13 @@ impl Store {
             coverage,
         });
         if let Ok(mut guard) = self.cache.overview.lock()
-            && guard.as_ref().is_none_or(|(at, _)| *at <= revision)
+            && guard.as_ref().is_none_or(|c| c.revision <= revision)
         {
-            *guard = Some((revision, base.clone()));
+            *guard = Some(Cached {
+                revision,
+                stale_at: muting.next_expiry().map(str::to_owned),
+                base: base.clone(),
+            });
         }
         Ok(base)
     }
@@ -266,6 +295,7 @@ impl Store {
                         .as_ref()
                         .map(|s| s.failed_by_severity)
                         .unwrap_or_default(),
+                    muted: last.as_ref().map(|s| s.muted).unwrap_or_default(),
                     last_scan: last,
                     running: running.get(&a.id).cloned(),
                     coverage: coverage.get(&a.id).cloned(),
@@ -296,8 +326,10 @@ impl Store {
             rows.reverse();
         }
         let mut failed = SeverityCounts::default();
+        let mut muted = 0;
         let mut weights = Vec::new();
         for r in &rows {
+            muted += r.muted;
             for s in ["critical", "high", "medium", "low", "informational"] {
                 failed.add(s, r.failed.get(s));
             }
@@ -317,6 +349,7 @@ impl Store {
         Ok(OverviewData {
             org_score: score_of(&weights),
             failed,
+            muted,
             total_accounts,
             page,
             per_page,
@@ -352,11 +385,23 @@ impl Store {
             }
             None => (None, None, Vec::new()),
         };
+        let muting = self.muting().await?;
+        let mut latest = latest;
+        let mut trend = self.trends(Some(id)).await?.remove(id).unwrap_or_default();
+        if let Some(scan) = latest.as_mut()
+            && let Some(r) = self.rescore_latest(&muting, Some(id)).await?.get(id)
+        {
+            r.apply(scan);
+            retrend(Some(&mut trend), scan);
+        }
         let by_service = match &latest {
             Some(scan) => {
-                let rows = sqlx::query(
-                    "SELECT service, status, severity, COUNT(*) AS n FROM findings WHERE scan_id = $1 GROUP BY service, status, severity ORDER BY service",
-                )
+                let rows = sqlx::query(&format!(
+                    "SELECT service, status, severity, COUNT(*) AS n FROM (
+                         SELECT f.service, {} AS status, f.severity FROM findings f WHERE f.scan_id = $1
+                     ) t GROUP BY service, status, severity ORDER BY service",
+                    muting.status_sql()
+                ))
                 .bind(scan.id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -374,6 +419,7 @@ impl Store {
                             failed: 0,
                             errored: 0,
                             failed_by_severity: SeverityCounts::default(),
+                            muted: 0,
                         });
                     match status.as_str() {
                         "PASS" => e.passed += n,
@@ -381,6 +427,7 @@ impl Store {
                             e.failed += n;
                             e.failed_by_severity.add(&severity, n);
                         }
+                        "MUTED" => e.muted += n,
                         _ => e.errored += n,
                     }
                 }
@@ -389,7 +436,6 @@ impl Store {
             None => Vec::new(),
         };
         let running = self.running_scans().await?.remove(id);
-        let trend = self.trends(Some(id)).await?.remove(id).unwrap_or_default();
         Ok(AccountData {
             account: account.info(scannable(&account)),
             latest,
@@ -459,11 +505,14 @@ impl Store {
             .into_iter()
             .filter(|a| scope.allows_team(&a.owner_team))
             .collect();
+        let muting = self.muting().await?;
         let (visible, teams) = scope_condition(scope, "f.account_id", 1);
         let sql = format!(
-            "SELECT f.account_id, f.check_id, f.status, COUNT(*) AS n FROM findings f
-             WHERE {visible} AND f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)
-             GROUP BY f.account_id, f.check_id, f.status"
+            "SELECT account_id, check_id, status, COUNT(*) AS n FROM (
+                 SELECT f.account_id, f.check_id, {} AS status FROM findings f
+                 WHERE {visible} AND f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)
+             ) t GROUP BY account_id, check_id, status",
+            muting.status_sql()
         );
         let mut q = sqlx::query(&sql);
         for t in teams {
@@ -474,16 +523,17 @@ impl Store {
         let mut counts: BTreeMap<String, BTreeMap<String, CheckCounts>> = BTreeMap::new();
         for r in &rows {
             let status: String = r.try_get("status")?;
-            let Some(status) = Status::parse(&status) else {
-                continue;
-            };
-            let n: i64 = r.try_get("n")?;
-            counts
+            let n = u64::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0);
+            let cell = counts
                 .entry(r.try_get("account_id")?)
                 .or_default()
                 .entry(r.try_get("check_id")?)
-                .or_default()
-                .add_status(status, u64::try_from(n).unwrap_or(0));
+                .or_default();
+            match Status::parse(&status) {
+                Some(status) => cell.add_status(status, n),
+                None if status == "MUTED" => cell.muted += n,
+                None => {}
+            }
         }
         let scanned: BTreeSet<String> =
             sqlx::query_scalar("SELECT id FROM accounts WHERE latest_scan_id IS NOT NULL")
@@ -581,11 +631,14 @@ impl Store {
             what: "check",
             id: id.to_owned(),
         })?;
+        let muting = self.muting().await?;
         let (visible, teams) = scope_condition(scope, "f.account_id", 2);
         let sql = format!(
-            "SELECT f.account_id, a.name, f.status, COUNT(*) AS n FROM findings f JOIN accounts a ON a.id = f.account_id
-             WHERE f.check_id = $1 AND {visible} AND f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)
-             GROUP BY f.account_id, a.name, f.status ORDER BY a.name"
+            "SELECT account_id, name, status, COUNT(*) AS n FROM (
+                 SELECT f.account_id, a.name, {} AS status FROM findings f JOIN accounts a ON a.id = f.account_id
+                 WHERE f.check_id = $1 AND {visible} AND f.scan_id IN (SELECT latest_scan_id FROM accounts WHERE latest_scan_id IS NOT NULL)
+             ) t GROUP BY account_id, name, status ORDER BY name",
+            muting.status_sql()
         );
         let mut q = sqlx::query(&sql).bind(id);
         for t in teams {
@@ -593,13 +646,19 @@ impl Store {
         }
         let rows = q.fetch_all(&self.pool).await?;
         let mut per: BTreeMap<(String, String), (i64, i64, i64)> = BTreeMap::new();
+        let mut muted: BTreeMap<String, i64> = BTreeMap::new();
         for r in &rows {
             let account: String = r.try_get("account_id")?;
-            let e = per.entry((r.try_get("name")?, account)).or_default();
             let n: i64 = r.try_get("n")?;
-            match r.try_get::<String, _>("status")?.as_str() {
+            let status: String = r.try_get("status")?;
+            if status == "MUTED" {
+                *muted.entry(account.clone()).or_default() += n;
+            }
+            let e = per.entry((r.try_get("name")?, account)).or_default();
+            match status.as_str() {
                 "PASS" => e.0 += n,
                 "FAIL" => e.1 += n,
+                "MUTED" => {}
                 _ => e.2 += n,
             }
         }
@@ -609,6 +668,7 @@ impl Store {
                 .into_iter()
                 .map(|((name, id), (p, f, e))| (id, name, p, f, e))
                 .collect(),
+            muted,
         })
     }
 
@@ -623,5 +683,16 @@ impl Store {
             .filter(|a| scope.allows_team(&a.owner_team))
             .map(|a| (a.id.clone(), a.name.clone()))
             .collect())
+    }
+}
+
+/// Gives the trend point of `scan` (an account's latest scan, re-scored) its current score.
+fn retrend(trend: Option<&mut Vec<TrendPoint>>, scan: &ScanBrief) {
+    if let Some(point) = trend
+        .into_iter()
+        .flat_map(|t| t.iter_mut())
+        .find(|p| p.scan_id == scan.id)
+    {
+        point.score = scan.score;
     }
 }

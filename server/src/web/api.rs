@@ -60,7 +60,7 @@ pub async fn findings(
     CurrentAccess(a): CurrentAccess,
     Query(q): Query<FindingQuery>,
 ) -> ApiResult<FindingsData> {
-    Ok(Json(s.findings(&q, &a.scope).await?))
+    Ok(Json(s.findings(&q, &a).await?))
 }
 
 pub async fn finding(
@@ -68,7 +68,7 @@ pub async fn finding(
     CurrentAccess(a): CurrentAccess,
     Path(key): Path<i64>,
 ) -> ApiResult<FindingDetail> {
-    Ok(Json(s.finding(key, &a.scope).await?))
+    Ok(Json(s.finding(key, &a).await?))
 }
 
 /// A scan with its findings.

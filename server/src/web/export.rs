@@ -23,7 +23,9 @@ const CHANNEL: usize = 512;
 /// Bytes per body chunk.
 const CHUNK: usize = 64 * 1024;
 
-pub const CSV_HEADER: [&str; 13] = [
+/// The columns of the CSV export; a muted finding's status is `MUTED` and the last three
+/// columns hold its mute (empty otherwise).
+pub const CSV_HEADER: [&str; 16] = [
     "account_id",
     "account_name",
     "check_id",
@@ -37,6 +39,9 @@ pub const CSV_HEADER: [&str; 13] = [
     "message",
     "compliance",
     "evidence",
+    "mute_reason",
+    "mute_owner",
+    "mute_expires_at",
 ];
 
 fn spawn_rows(
@@ -116,6 +121,7 @@ fn csv_row(buf: &mut Vec<u8>, r: &ExportRow, _first: bool) -> bool {
         .from_writer(Vec::new());
     let row = &r.row;
     let compliance = row.controls.join(" ");
+    let mute = row.mute.as_ref();
     let _ = w.write_record([
         row.account_id.as_str(),
         row.account_name.as_str(),
@@ -130,6 +136,9 @@ fn csv_row(buf: &mut Vec<u8>, r: &ExportRow, _first: bool) -> bool {
         row.message.as_str(),
         compliance.as_str(),
         r.evidence.as_str(),
+        mute.map_or("", |m| m.reason.as_str()),
+        mute.map_or("", |m| m.owner.as_str()),
+        mute.map_or("", |m| m.expires_at.as_str()),
     ]);
     if let Ok(bytes) = w.into_inner() {
         buf.extend_from_slice(&bytes);
@@ -174,6 +183,7 @@ fn formatted(
     let ctx = Context {
         first_seen: time(r.first_seen_at.as_deref()),
         last_seen: time(r.last_seen_at.as_deref()),
+        muted: r.muted(),
         ..Context::new(scanned_at, env!("CARGO_PKG_VERSION"))
     };
     array_item(buf, &format(&finding, &ctx), first)

@@ -8,6 +8,7 @@ pub mod client;
 mod current;
 mod error;
 mod export;
+mod mutes;
 mod pages;
 mod principals;
 mod security;
@@ -148,11 +149,8 @@ impl AppState {
         Ok(self.store().account_page(id, scope, scannable).await?)
     }
 
-    pub async fn findings(
-        &self,
-        q: &FindingQuery,
-        scope: &Scope,
-    ) -> Result<FindingsData, WebError> {
+    pub async fn findings(&self, q: &FindingQuery, a: &Access) -> Result<FindingsData, WebError> {
+        let scope = &a.scope;
         let filter = FindingFilter::from_query(q, Some("FAIL")).map_err(WebError::bad_request)?;
         let ((rows, total, mut facets), accounts) = futures::try_join!(
             self.store().findings(&filter, scope),
@@ -178,11 +176,15 @@ impl AppState {
             facets,
             accounts,
             controls: CONTROLS.clone(),
+            can_mute: a.can_mute(),
         })
     }
 
-    pub async fn finding(&self, key: i64, scope: &Scope) -> Result<FindingDetail, WebError> {
-        Ok(self.store().finding_detail(key, scope).await?)
+    pub async fn finding(&self, key: i64, a: &Access) -> Result<FindingDetail, WebError> {
+        Ok(FindingDetail {
+            can_mute: a.can_mute(),
+            ..self.store().finding_detail(key, &a.scope).await?
+        })
     }
 
     pub async fn scan(
@@ -346,6 +348,7 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/{id}/principal", get(api::principal))
         .route("/findings", get(api::findings))
         .route("/findings/{key}", get(api::finding))
+        .route("/mutes", get(mutes::api_list))
         .route("/scans/{id}", get(api::scan))
         .route("/compliance", get(api::compliance))
         .route("/checks", get(api::checks))
@@ -367,6 +370,8 @@ pub fn router(state: AppState) -> Router {
         .route("/scans/{id}", get(pages::scan))
         .route("/findings", get(pages::findings))
         .route("/findings/{key}", get(pages::finding))
+        .route("/mutes", get(mutes::list).post(mutes::create))
+        .route("/mutes/{id}/remove", post(mutes::remove))
         .route("/checks", get(pages::checks))
         .route("/checks/{id}", get(pages::check))
         .route("/compliance", get(pages::compliance))

@@ -144,7 +144,7 @@ pub async fn findings(
     CurrentAccess(a): CurrentAccess,
     Query(q): Query<FindingQuery>,
 ) -> PageResult {
-    let data = s.findings(&q, &a.scope).await.map_err(fail(&c))?;
+    let data = s.findings(&q, &a).await.map_err(fail(&c))?;
     Ok(Html(pages::findings::render(&c, data)))
 }
 
@@ -154,7 +154,7 @@ pub async fn finding(
     CurrentAccess(a): CurrentAccess,
     Path(key): Path<i64>,
 ) -> PageResult {
-    let data = s.finding(key, &a.scope).await.map_err(fail(&c))?;
+    let data = s.finding(key, &a).await.map_err(fail(&c))?;
     Ok(Html(pages::findings::render_detail(&c, data)))
 }
 

@@ -16,19 +16,19 @@ fn teams(t: &[&str]) -> Scope {
     Scope::Teams(t.iter().map(|s| (*s).to_owned()).collect())
 }
 
-fn access(user: &str, groups: &[&str]) -> Access {
+pub fn access(user: &str, groups: &[&str]) -> Access {
     let groups: Vec<String> = groups.iter().map(|s| (*s).to_owned()).collect();
     Access::from_groups(user, &groups).unwrap()
 }
 
-async fn demo_store(db: Db) -> (Store, tempfile::TempDir) {
+pub async fn demo_store(db: Db) -> (Store, tempfile::TempDir) {
     let (store, dir, _) = open_store_at(db).await;
     load_demo(&store, chrono::Utc::now(), 1).await.unwrap();
     (store, dir)
 }
 
 /// The demo's accounts of `team`, and of every other team.
-async fn ids_of(store: &Store, team: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+pub async fn ids_of(store: &Store, team: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let all = store.accounts().await.unwrap();
     let (mine, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|a| a.owner_team == team);
     let ids = |v: Vec<AccountRecord>| v.into_iter().map(|a| a.id).collect::<BTreeSet<_>>();
@@ -187,7 +187,7 @@ async fn another_teams_ids_are_not_found(db: Db) {
 
 /// A server over the demo with every request made as `access`; one account of the
 /// payments team is scannable (source `config`).
-async fn serve_as(db: Db, access: Access) -> (String, Store, tempfile::TempDir) {
+pub async fn serve_as(db: Db, access: Access) -> (String, Store, tempfile::TempDir) {
     let (store, dir) = demo_store(db).await;
     store
         .upsert_account(&AccountRecord {
@@ -208,16 +208,16 @@ async fn serve_as(db: Db, access: Access) -> (String, Store, tempfile::TempDir) 
     (base, store, dir)
 }
 
-const SCANNABLE: &str = "135791357913";
+pub const SCANNABLE: &str = "135791357913";
 
-fn client() -> reqwest::Client {
+pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
 }
 
-async fn csrf(http: &reqwest::Client, base: &str) -> String {
+pub async fn csrf(http: &reqwest::Client, base: &str) -> String {
     let r = http.get(format!("{base}/import")).send().await.unwrap();
     let cookie = r
         .headers()

@@ -137,6 +137,7 @@ async fn every_page_renders_without_script_under_a_strict_policy(db: Db) {
         "/compliance".to_owned(),
         "/compliance?framework=aws-fsbp".to_owned(),
         "/import".to_owned(),
+        "/mutes".to_owned(),
     ] {
         let r = app.get(&path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");

@@ -22,6 +22,7 @@ mod cli_dashboard;
 mod cli_policy;
 mod compliance;
 mod dashboard;
+mod mutes;
 mod signin;
 
 use rampart_engine::testing::moto::{MotoAccount, MotoServer};
