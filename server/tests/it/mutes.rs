@@ -794,19 +794,6 @@ async fn applying_a_mutes_file_adds_updates_and_removes_only_file_mutes(db: Db) 
     assert_eq!(store.mutes(&Scope::All).await.unwrap(), [ui]);
 }
 
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::Db::Postgres).await })*
-        }
-    };
-}
-
 on_both_databases!(
     a_mute_turns_matching_failures_muted_and_leaves_the_rest,
     muted_failures_leave_the_score_and_are_counted_apart,
