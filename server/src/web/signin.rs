@@ -89,10 +89,10 @@ pub struct CodeForm {
 
 /// `GET /signin`.
 pub async fn form(State(s): State<AppState>, PageChrome(chrome): PageChrome) -> Response {
-    if cognito(&s).is_none() {
+    let Some(c) = cognito(&s) else {
         return Redirect::to("/").into_response();
-    }
-    page(&chrome, StatusCode::OK, &SignInStep::Password, None)
+    };
+    super::oauth::page(&c, &chrome, StatusCode::OK, None)
 }
 
 /// `POST /signin`: the password.
@@ -105,6 +105,9 @@ pub async fn password(
     let Some(c) = cognito(&s) else {
         return no_sign_in();
     };
+    if !c.password_sign_in() {
+        return super::oauth::password_off(&c, &chrome);
+    }
     let username = f.username.trim().to_owned();
     let keys = keys(&username, addr);
     wait(&c, &keys).await;
@@ -235,8 +238,9 @@ async fn advance(
     resp
 }
 
-/// Verifies the tokens, stores a session, sets its cookie and goes to the overview.
-async fn signed_in(
+/// Verifies the tokens, stores a session, sets its cookie and goes to the overview (for the
+/// password form and the hosted UI's callback alike).
+pub(super) async fn signed_in(
     s: &AppState,
     c: &Cognito,
     chrome: &Chrome,
@@ -505,7 +509,7 @@ pub async fn sign_out(State(s): State<AppState>, headers: HeaderMap) -> Response
             return super::error::ApiError(e.into()).into_response();
         }
     }
-    let mut resp = Redirect::to("/signin").into_response();
+    let mut resp = super::oauth::after_sign_out(&c);
     if let Some(v) = session_cookie(&c, None) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }

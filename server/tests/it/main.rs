@@ -7,6 +7,7 @@ mod auth;
 mod cli_dashboard;
 mod cli_policy;
 mod dashboard;
+mod oauth;
 mod signin;
 
 use rampart_engine::testing::moto::{MotoAccount, MotoServer};
