@@ -17,12 +17,16 @@ use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::net::IpAddr;
 use std::time::Duration;
 
 /// How long a sign-in at the hosted UI may take, from the redirect to the callback (the
 /// user may type a password and an MFA code at a federated identity provider).
 pub const LIFETIME: TimeDelta = TimeDelta::minutes(10);
 const TOKEN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Sign-ins one client address may have in progress: starting one needs no credentials, so
+/// without a cap anyone could fill the server's table and lock everybody out.
+pub const MAX_PER_CLIENT: usize = 20;
 /// Token responses are a few kilobytes; anything much larger is not one.
 const MAX_TOKEN_RESPONSE: usize = 256 * 1024;
 
@@ -61,6 +65,8 @@ pub struct PendingAuthorization {
     pub nonce: String,
     /// The PKCE `code_verifier`; only its challenge left the server.
     pub verifier: String,
+    /// The address that started it (for [`MAX_PER_CLIENT`]).
+    pub client: Option<IpAddr>,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -173,7 +179,11 @@ impl HostedUi {
     }
 
     /// A new sign-in: what to keep, and the authorize URL to send the browser to.
-    pub fn begin(&self, now: DateTime<Utc>) -> Result<(PendingAuthorization, String), OAuthError> {
+    pub fn begin(
+        &self,
+        now: DateTime<Utc>,
+        client: Option<IpAddr>,
+    ) -> Result<(PendingAuthorization, String), OAuthError> {
         let (Some(state), Some(nonce), Some(verifier)) =
             (random_token(), random_token(), random_token())
         else {
@@ -184,6 +194,7 @@ impl HostedUi {
             state,
             nonce,
             verifier,
+            client,
             expires_at: now + LIFETIME,
         };
         Ok((pending, url))
@@ -357,7 +368,7 @@ mod tests {
     #[test]
     fn begin_keeps_the_verifier_whose_challenge_the_authorize_url_carries() {
         let now = Utc::now();
-        let (p, url) = hosted(None, None).begin(now).unwrap();
+        let (p, url) = hosted(None, None).begin(now, None).unwrap();
         assert_eq!(p.expires_at, now + LIFETIME);
         assert!(url.contains(&format!("&code_challenge={}&", challenge(&p.verifier))));
         assert!(url.contains(&format!("&state={}&", p.state)));

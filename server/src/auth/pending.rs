@@ -87,6 +87,15 @@ impl<T: Expiring> PendingMap<T> {
         map.remove(id).filter(|p| p.expires_at() > now)
     }
 
+    /// How many valid entries satisfy `f`.
+    pub fn count(&self, now: DateTime<Utc>, f: impl Fn(&T) -> bool) -> usize {
+        self.map.lock().map_or(0, |map| {
+            map.values()
+                .filter(|p| p.expires_at() > now && f(p))
+                .count()
+        })
+    }
+
     pub fn remove(&self, id: &str) {
         if let Ok(mut map) = self.map.lock() {
             map.remove(id);

@@ -73,7 +73,11 @@ fn not_configured() -> Response {
 }
 
 /// `GET /signin/oauth`: a new sign-in, kept server-side; off to the hosted UI.
-pub async fn start(State(s): State<AppState>, PageChrome(chrome): PageChrome) -> Response {
+pub async fn start(
+    State(s): State<AppState>,
+    PageChrome(chrome): PageChrome,
+    ClientAddr(addr): ClientAddr,
+) -> Response {
     let Some(c) = cognito(&s) else {
         return not_configured();
     };
@@ -81,8 +85,17 @@ pub async fn start(State(s): State<AppState>, PageChrome(chrome): PageChrome) ->
         return not_configured();
     };
     let now = c.now();
+    if c.authorizations.count(now, |p| p.client == addr) >= oauth::MAX_PER_CLIENT {
+        tracing::warn!(client = ?addr, "too many hosted-UI sign-ins in progress");
+        return page(
+            &c,
+            &chrome,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("Too many sign-ins were started from your address; wait a few minutes."),
+        );
+    }
     let stored = hosted_ui
-        .begin(now)
+        .begin(now, addr)
         .ok()
         .and_then(|(pending, url)| Some((c.authorizations.insert(pending, now)?, url)));
     let Some((id, url)) = stored else {

@@ -418,6 +418,21 @@ async fn signing_in_redirects_to_the_hosted_ui_with_state_nonce_and_the_s256_cha
 }
 
 #[tokio::test]
+async fn one_address_cannot_start_more_than_twenty_sign_ins_at_once() {
+    let s = setup(Options::default()).await;
+    let b = Browser::new(&s.app);
+    for _ in 0..20 {
+        assert_eq!(b.get("/signin/oauth").await.status, StatusCode::SEE_OTHER);
+    }
+    let r = b.get("/signin/oauth").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("Too many sign-ins"));
+    // Once they expire, sign-in can start again.
+    *s.clock.0.lock().unwrap() = chrono::TimeDelta::minutes(11);
+    assert_eq!(b.get("/signin/oauth").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
 async fn a_hosted_ui_sign_in_lands_on_the_overview_with_a_session_without_moto_from_aws_documented_responses()
  {
     let s = setup(Options::default()).await;
