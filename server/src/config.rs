@@ -27,6 +27,13 @@
 //! client_secret = "..."                # optional (confidential app clients)
 //! issuer = "..."                       # default https://cognito-idp.<region>.amazonaws.com/<pool id>
 //! jwks_url = "..."                     # default <issuer>/.well-known/jwks.json
+//! # Optional: sign-in through the pool's hosted pages (OAuth 2.0 code flow with PKCE)
+//! hosted_ui = "https://<domain>.auth.<region>.amazoncognito.com"   # or a custom domain
+//! redirect_uri = "https://rampart.example.com/signin/oauth/callback"
+//! scopes = "openid email profile"      # the default
+//! identity_provider = "Okta"           # optional: skip the hosted UI's chooser
+//! logout_uri = "https://rampart.example.com/signin"   # optional: end the hosted UI's session too
+//! password_sign_in = true              # false: only the hosted UI
 //!
 //! [session]                            # dashboard sign-in sessions (with [cognito])
 //! idle_timeout_minutes = 30
@@ -129,6 +136,12 @@ pub struct CognitoFile {
     pub client_secret: Option<SecretString>,
     pub issuer: Option<String>,
     pub jwks_url: Option<String>,
+    pub hosted_ui: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub scopes: Option<String>,
+    pub identity_provider: Option<String>,
+    pub logout_uri: Option<String>,
+    pub password_sign_in: Option<bool>,
 }
 
 /// The Amazon Cognito user pool whose tokens the server accepts.
@@ -144,7 +157,35 @@ pub struct CognitoConfig {
     pub issuer: String,
     /// Where the pool's signing keys are published.
     pub jwks_url: String,
+    /// Sign-in through the pool's hosted pages, when configured.
+    pub hosted_ui: Option<HostedUiConfig>,
 }
+
+/// Sign-in through the user pool's hosted pages (managed login): OAuth 2.0 authorization
+/// code with PKCE (`auth::oauth`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedUiConfig {
+    /// `https://<domain>.auth.<region>.amazoncognito.com` or a custom domain, without a
+    /// trailing slash.
+    pub url: String,
+    /// This server's `/signin/oauth/callback`, exactly as listed in the app client's
+    /// allowed callback URLs.
+    pub redirect_uri: String,
+    /// Space-separated; always includes `openid` (no ID token without it).
+    pub scopes: String,
+    /// An identity provider of the pool (a SAML or OIDC provider's name) to go to directly,
+    /// skipping the hosted UI's chooser.
+    pub identity_provider: Option<String>,
+    /// After sign-out, the browser visits the hosted UI's `/logout`, which ends the hosted
+    /// UI's own session and sends it here (an allowed sign-out URL of the app client).
+    pub logout_uri: Option<String>,
+    /// Whether the username-and-password form is offered too.
+    pub password_sign_in: bool,
+}
+
+pub const DEFAULT_SCOPES: &str = "openid email profile";
+/// The path of the OAuth callback, which `redirect_uri` must name.
+pub const OAUTH_CALLBACK_PATH: &str = "/signin/oauth/callback";
 
 impl CognitoFile {
     fn is_empty(&self) -> bool {
@@ -154,6 +195,92 @@ impl CognitoFile {
             && self.client_secret.is_none()
             && self.issuer.is_none()
             && self.jwks_url.is_none()
+            && self.hosted_ui.is_none()
+            && self.redirect_uri.is_none()
+            && self.scopes.is_none()
+            && self.identity_provider.is_none()
+            && self.logout_uri.is_none()
+            && self.password_sign_in.is_none()
+    }
+
+    /// The hosted-UI settings, checked; `None` without `hosted_ui`.
+    fn check_hosted_ui(&self) -> Result<Option<HostedUiConfig>, String> {
+        let Some(url) = &self.hosted_ui else {
+            let stray = [
+                ("redirect_uri", self.redirect_uri.is_some()),
+                ("scopes", self.scopes.is_some()),
+                ("identity_provider", self.identity_provider.is_some()),
+                ("logout_uri", self.logout_uri.is_some()),
+                (
+                    "password_sign_in = false",
+                    self.password_sign_in == Some(false),
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(k, set)| set.then_some(k))
+            .collect::<Vec<_>>();
+            if stray.is_empty() {
+                return Ok(None);
+            }
+            return Err(format!(
+                "{} only apply with hosted_ui (RAMPART_COGNITO_HOSTED_UI), which is not set",
+                stray.join(", ")
+            ));
+        };
+        let base = web_url("hosted_ui", url)?;
+        if base.path() != "/" || base.query().is_some() {
+            return Err(format!(
+                "hosted_ui `{url}` must be the domain alone, such as \
+                 https://<domain>.auth.<region>.amazoncognito.com (no path or query)"
+            ));
+        }
+        let Some(redirect_uri) = &self.redirect_uri else {
+            return Err(
+                "hosted_ui needs redirect_uri (RAMPART_COGNITO_REDIRECT_URI): this server's \
+                 https://<host>/signin/oauth/callback, as listed in the app client's callback URLs"
+                    .into(),
+            );
+        };
+        let redirect = web_url("redirect_uri", redirect_uri)?;
+        if redirect.path() != OAUTH_CALLBACK_PATH || redirect.query().is_some() {
+            return Err(format!(
+                "redirect_uri `{redirect_uri}` must be this server's {OAUTH_CALLBACK_PATH} \
+                 (no query)"
+            ));
+        }
+        if let Some(logout) = &self.logout_uri {
+            web_url("logout_uri", logout)?;
+        }
+        let scopes = self.scopes.as_deref().unwrap_or(DEFAULT_SCOPES);
+        let tokens: Vec<&str> = scopes.split_whitespace().collect();
+        if let Some(bad) = tokens.iter().find(|t| {
+            !t.bytes()
+                .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+        }) {
+            return Err(format!("scope `{bad}` has characters a scope cannot have"));
+        }
+        if !tokens.contains(&"openid") {
+            return Err(format!(
+                "scopes `{scopes}` must include openid (Cognito issues no ID token without it)"
+            ));
+        }
+        let identity_provider = match self.identity_provider.as_deref().map(str::trim) {
+            Some(p) if p.is_empty() || p.len() > 32 || p.chars().any(char::is_whitespace) => {
+                return Err(format!(
+                    "identity_provider `{p}` is not an identity provider name of the pool \
+                     (1 to 32 characters, no spaces)"
+                ));
+            }
+            p => p.map(str::to_owned),
+        };
+        Ok(Some(HostedUiConfig {
+            url: url.trim_end_matches('/').to_owned(),
+            redirect_uri: redirect_uri.clone(),
+            scopes: tokens.join(" "),
+            identity_provider,
+            logout_uri: self.logout_uri.clone(),
+            password_sign_in: self.password_sign_in.unwrap_or(true),
+        }))
     }
 
     /// `None` when nothing is configured; an error for a partial or inconsistent section.
@@ -162,6 +289,8 @@ impl CognitoFile {
             return Ok(None);
         }
         let invalid = |m: String| ConfigError::Invalid(format!("cognito: {m}"));
+        // Checked before the fields move; reported after the pool's own settings.
+        let hosted_ui = self.check_hosted_ui();
         let missing: Vec<&str> = [
             ("region", self.region.is_none()),
             ("user_pool_id", self.user_pool_id.is_none()),
@@ -210,6 +339,7 @@ impl CognitoFile {
                 "jwks_url `{jwks_url}` must be an https:// URL (plain http only on loopback)"
             )));
         }
+        let hosted_ui = hosted_ui.map_err(invalid)?;
         Ok(Some(CognitoConfig {
             region,
             user_pool_id,
@@ -217,8 +347,28 @@ impl CognitoFile {
             client_secret: self.client_secret,
             issuer,
             jwks_url,
+            hosted_ui,
         }))
     }
+}
+
+/// `value` as an absolute https:// URL (plain http only on loopback), without credentials
+/// or fragment.
+fn web_url(name: &str, value: &str) -> Result<reqwest::Url, String> {
+    let url = reqwest::Url::parse(value)
+        .map_err(|e| format!("{name} `{value}` is not an absolute URL: {e}"))?;
+    let secure = url.scheme() == "https" || is_loopback_http(value);
+    if !secure || url.host().is_none() {
+        return Err(format!(
+            "{name} `{value}` must be an https:// URL (plain http only on loopback)"
+        ));
+    }
+    if url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "{name} `{value}` must not carry a fragment or credentials"
+        ));
+    }
+    Ok(url)
 }
 
 /// `http://127.0.0.1…`, `http://[::1]…` or `http://localhost…` (test servers such as moto).
@@ -365,6 +515,14 @@ impl Config {
             ("RAMPART_COGNITO_CLIENT_ID", &mut c.client_id),
             ("RAMPART_COGNITO_ISSUER", &mut c.issuer),
             ("RAMPART_COGNITO_JWKS_URL", &mut c.jwks_url),
+            ("RAMPART_COGNITO_HOSTED_UI", &mut c.hosted_ui),
+            ("RAMPART_COGNITO_REDIRECT_URI", &mut c.redirect_uri),
+            ("RAMPART_COGNITO_SCOPES", &mut c.scopes),
+            (
+                "RAMPART_COGNITO_IDENTITY_PROVIDER",
+                &mut c.identity_provider,
+            ),
+            ("RAMPART_COGNITO_LOGOUT_URI", &mut c.logout_uri),
         ] {
             if let Some(v) = cognito_env(var) {
                 *slot = Some(v.trim().to_owned());
@@ -372,6 +530,12 @@ impl Config {
         }
         if let Some(v) = cognito_env("RAMPART_COGNITO_CLIENT_SECRET") {
             c.client_secret = Some(SecretString::from(v));
+        }
+        if let Some(v) = cognito_env("RAMPART_COGNITO_PASSWORD_SIGN_IN") {
+            c.password_sign_in = Some(v.trim().parse().map_err(|_| ConfigError::Env {
+                var: "RAMPART_COGNITO_PASSWORD_SIGN_IN",
+                message: format!("`{v}` is not true or false"),
+            })?);
         }
         for (var, slot) in [
             (
@@ -729,6 +893,167 @@ issuer = "https://issuer.example/pool"
         assert!(
             !format!("{c:?}").contains("env-secret"),
             "the client secret must not be printed"
+        );
+    }
+
+    const HOSTED_ENV: [(&str, &str); 5] = [
+        ("RAMPART_COGNITO_REGION", "eu-west-1"),
+        ("RAMPART_COGNITO_USER_POOL_ID", "eu-west-1_AbC123"),
+        ("RAMPART_COGNITO_CLIENT_ID", "client123"),
+        (
+            "RAMPART_COGNITO_HOSTED_UI",
+            "https://rampart.auth.eu-west-1.amazoncognito.com/",
+        ),
+        (
+            "RAMPART_COGNITO_REDIRECT_URI",
+            "https://rampart.example.com/signin/oauth/callback",
+        ),
+    ];
+
+    #[test]
+    fn the_hosted_ui_is_off_unless_configured() {
+        let c = Config::load(None, env(&POOL_ENV), &Overrides::default())
+            .unwrap()
+            .cognito
+            .unwrap();
+        assert_eq!(c.hosted_ui, None);
+    }
+
+    #[test]
+    fn hosted_ui_settings_come_from_the_environment_with_default_scopes() {
+        let c = Config::load(None, env(&HOSTED_ENV), &Overrides::default())
+            .unwrap()
+            .cognito
+            .unwrap()
+            .hosted_ui
+            .unwrap();
+        assert_eq!(
+            c,
+            HostedUiConfig {
+                url: "https://rampart.auth.eu-west-1.amazoncognito.com".into(),
+                redirect_uri: "https://rampart.example.com/signin/oauth/callback".into(),
+                scopes: "openid email profile".into(),
+                identity_provider: None,
+                logout_uri: None,
+                password_sign_in: true,
+            }
+        );
+        let mut vars = HOSTED_ENV.to_vec();
+        vars.extend([
+            ("RAMPART_COGNITO_SCOPES", "openid  email"),
+            ("RAMPART_COGNITO_IDENTITY_PROVIDER", "Okta"),
+            (
+                "RAMPART_COGNITO_LOGOUT_URI",
+                "https://rampart.example.com/signin",
+            ),
+            ("RAMPART_COGNITO_PASSWORD_SIGN_IN", "false"),
+        ]);
+        let c = Config::load(None, env(&vars), &Overrides::default())
+            .unwrap()
+            .cognito
+            .unwrap()
+            .hosted_ui
+            .unwrap();
+        assert_eq!(c.scopes, "openid email");
+        assert_eq!(c.identity_provider.as_deref(), Some("Okta"));
+        assert_eq!(
+            c.logout_uri.as_deref(),
+            Some("https://rampart.example.com/signin")
+        );
+        assert!(!c.password_sign_in);
+    }
+
+    #[test]
+    fn hosted_ui_settings_come_from_the_file_and_a_loopback_redirect_may_be_plain_http() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rampart.toml");
+        std::fs::write(
+            &path,
+            r#"
+[cognito]
+region = "eu-west-1"
+user_pool_id = "eu-west-1_AbC123"
+client_id = "client123"
+hosted_ui = "https://login.example.com"
+redirect_uri = "http://127.0.0.1:3000/signin/oauth/callback"
+scopes = "openid aws.cognito.signin.user.admin"
+identity_provider = "AzureAD"
+password_sign_in = false
+"#,
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), env(&[]), &Overrides::default())
+            .unwrap()
+            .cognito
+            .unwrap()
+            .hosted_ui
+            .unwrap();
+        assert_eq!(c.url, "https://login.example.com");
+        assert_eq!(
+            c.redirect_uri,
+            "http://127.0.0.1:3000/signin/oauth/callback"
+        );
+        assert_eq!(c.scopes, "openid aws.cognito.signin.user.admin");
+        assert_eq!(c.identity_provider.as_deref(), Some("AzureAD"));
+        assert!(!c.password_sign_in);
+    }
+
+    #[test]
+    fn invalid_hosted_ui_settings_are_refused_with_the_reason() {
+        let bad = |extra: &[(&'static str, &'static str)]| {
+            let mut v = HOSTED_ENV.to_vec();
+            v.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+            v.extend_from_slice(extra);
+            v.retain(|(_, value)| !value.is_empty());
+            Config::load(None, env(&v), &Overrides::default())
+                .unwrap_err()
+                .to_string()
+        };
+        let e = bad(&[(
+            "RAMPART_COGNITO_REDIRECT_URI",
+            "http://rampart.example.com/signin/oauth/callback",
+        )]);
+        assert!(
+            e.contains("redirect_uri") && e.contains("https://") && e.contains("loopback"),
+            "{e}"
+        );
+        let e = bad(&[(
+            "RAMPART_COGNITO_REDIRECT_URI",
+            "https://rampart.example.com/callback",
+        )]);
+        assert!(e.contains("/signin/oauth/callback"), "{e}");
+        let e = bad(&[("RAMPART_COGNITO_REDIRECT_URI", "")]);
+        assert!(e.contains("hosted_ui needs redirect_uri"), "{e}");
+        let e = bad(&[("RAMPART_COGNITO_REDIRECT_URI", "/signin/oauth/callback")]);
+        assert!(e.contains("not an absolute URL"), "{e}");
+        let e = bad(&[(
+            "RAMPART_COGNITO_HOSTED_UI",
+            "http://rampart.auth.eu-west-1.amazoncognito.com",
+        )]);
+        assert!(e.contains("hosted_ui") && e.contains("https://"), "{e}");
+        let e = bad(&[(
+            "RAMPART_COGNITO_HOSTED_UI",
+            "https://rampart.auth.eu-west-1.amazoncognito.com/oauth2/authorize",
+        )]);
+        assert!(e.contains("the domain alone"), "{e}");
+        let e = bad(&[("RAMPART_COGNITO_SCOPES", "email profile")]);
+        assert!(e.contains("must include openid"), "{e}");
+        let e = bad(&[("RAMPART_COGNITO_SCOPES", "openid \"quoted\"")]);
+        assert!(e.contains("scope"), "{e}");
+        let e = bad(&[("RAMPART_COGNITO_LOGOUT_URI", "http://rampart.example.com/")]);
+        assert!(e.contains("logout_uri"), "{e}");
+        let e = bad(&[("RAMPART_COGNITO_IDENTITY_PROVIDER", "Okta SSO")]);
+        assert!(e.contains("identity_provider"), "{e}");
+        let e = bad(&[("RAMPART_COGNITO_PASSWORD_SIGN_IN", "no")]);
+        assert!(e.contains("RAMPART_COGNITO_PASSWORD_SIGN_IN"), "{e}");
+        // Hosted-UI settings without the hosted UI say so instead of being ignored.
+        let e = bad(&[
+            ("RAMPART_COGNITO_HOSTED_UI", ""),
+            ("RAMPART_COGNITO_PASSWORD_SIGN_IN", "false"),
+        ]);
+        assert!(
+            e.contains("redirect_uri, password_sign_in = false only apply with hosted_ui"),
+            "{e}"
         );
     }
 

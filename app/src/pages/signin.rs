@@ -1,5 +1,8 @@
 //! The sign-in form and its challenge steps (new password, authenticator set-up, code).
-//! Plain HTML forms posting to the same origin; the server keeps Cognito's session.
+//! Plain HTML forms posting to the same origin; the server keeps Cognito's session. With
+//! the pool's hosted sign-in configured, the first page also offers a plain link to it
+//! (a link, not a form: the CSP's `form-action 'self'` would block a form whose answer
+//! redirects to another origin).
 
 use crate::components::shell;
 use crate::model::Chrome;
@@ -17,25 +20,62 @@ pub enum SignInStep {
     MfaSetup { secret: String, qr_svg: String },
     /// A code from the authenticator app.
     Totp,
+    /// Signed out of Rampart, on the way to the hosted sign-in's logout (`logout_url`),
+    /// which ends its own session too.
+    SignedOut { logout_url: String },
+}
+
+/// What the first sign-in page offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInOptions {
+    /// The username and password form.
+    pub password: bool,
+    /// A link to the pool's hosted sign-in, labelled "Sign in with <this>".
+    pub hosted_ui: Option<String>,
+}
+
+impl Default for SignInOptions {
+    fn default() -> Self {
+        Self {
+            password: true,
+            hosted_ui: None,
+        }
+    }
 }
 
 /// The whole page for `step`, with an error from the previous attempt if any.
 pub fn render(chrome: &Chrome, step: &SignInStep, error: Option<&str>) -> String {
+    render_with(chrome, step, error, &SignInOptions::default())
+}
+
+/// [`render`], the first step offering what `options` says.
+pub fn render_with(
+    chrome: &Chrome,
+    step: &SignInStep,
+    error: Option<&str>,
+    options: &SignInOptions,
+) -> String {
     let csrf = chrome.csrf.clone();
     let error = error.map(|e| view! { <p class="notice error" role="alert">{e.to_owned()}</p> });
     let (title, form) = match step {
-        SignInStep::Password => (
-            "Sign in",
-            view! {
-                <form method="post" action="/signin">
-                    <input type="hidden" name="csrf" value=csrf/>
-                    <label>"Username"<input type="text" name="username" autocomplete="username" required=true autofocus=true/></label>
-                    <label>"Password"<input type="password" name="password" autocomplete="current-password" required=true/></label>
-                    <button type="submit">"Sign in"</button>
-                </form>
-            }
-            .into_any(),
-        ),
+        SignInStep::Password => {
+            let hosted = options.hosted_ui.clone().map(|label| {
+                view! {
+                    <p><a class="button" href="/signin/oauth">{format!("Sign in with {label}")}</a></p>
+                }
+            });
+            let password = options.password.then(|| {
+                view! {
+                    <form method="post" action="/signin">
+                        <input type="hidden" name="csrf" value=csrf.clone()/>
+                        <label>"Username"<input type="text" name="username" autocomplete="username" required=true autofocus=true/></label>
+                        <label>"Password"<input type="password" name="password" autocomplete="current-password" required=true/></label>
+                        <button type="submit">"Sign in"</button>
+                    </form>
+                }
+            });
+            ("Sign in", view! { {hosted} {password} }.into_any())
+        }
         SignInStep::NewPassword => (
             "Choose a new password",
             view! {
@@ -75,8 +115,16 @@ pub fn render(chrome: &Chrome, step: &SignInStep, error: Option<&str>) -> String
             }
             .into_any(),
         ),
+        SignInStep::SignedOut { logout_url } => (
+            "Signed out",
+            view! {
+                <p>"You are signed out of Rampart. Signing you out of the sign-in page too…"</p>
+                <p><a class="button" href=logout_url.clone()>"Continue"</a></p>
+            }
+            .into_any(),
+        ),
     };
-    let restart = (*step != SignInStep::Password)
+    let restart = (!matches!(step, SignInStep::Password | SignInStep::SignedOut { .. }))
         .then(|| view! { <p><a href="/signin">"Start again"</a></p> });
     let body = view! {
         <section class="signin">

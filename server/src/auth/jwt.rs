@@ -61,6 +61,8 @@ struct Claims {
     #[serde(rename = "cognito:groups", default)]
     groups: Vec<String>,
     email: Option<String>,
+    /// In ID tokens of the hosted UI: the `nonce` of the authorize request.
+    nonce: Option<String>,
 }
 
 fn timestamp(secs: i64) -> Result<DateTime<Utc>, TokenError> {
@@ -97,8 +99,30 @@ impl Verifier {
         self.verify(token, TokenUse::Id).await
     }
 
+    /// An ID token of a hosted-UI sign-in, which must carry the `nonce` that sign-in sent
+    /// (so a token issued to another sign-in cannot be slipped into this one).
+    pub async fn verify_id_with_nonce(
+        &self,
+        token: &str,
+        nonce: &str,
+    ) -> Result<Principal, TokenError> {
+        let claims = self.decode(token).await?;
+        let sent = claims.nonce.clone();
+        let principal = self.check(claims, TokenUse::Id)?;
+        match sent {
+            Some(n) if super::oauth::same_secret(&n, nonce) => Ok(principal),
+            _ => Err(TokenError::Nonce),
+        }
+    }
+
     /// Verifies `token` as a token of kind `expected` and returns whom it names.
     pub async fn verify(&self, token: &str, expected: TokenUse) -> Result<Principal, TokenError> {
+        let claims = self.decode(token).await?;
+        self.check(claims, expected)
+    }
+
+    /// The claims of `token`, whose RS256 signature by a key of the pool is checked.
+    async fn decode(&self, token: &str) -> Result<Claims, TokenError> {
         // The header is read by hand so that `alg: none` and other algorithms get a precise
         // refusal instead of a parse error; the signature is only ever checked with RS256.
         let parts: Vec<&str> = token.split('.').collect();
@@ -123,14 +147,13 @@ impl Verifier {
         validation.validate_nbf = false;
         validation.validate_aud = false;
         validation.required_spec_claims = HashSet::new();
-        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
+        Ok(jsonwebtoken::decode::<Claims>(token, &key, &validation)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::InvalidSignature => TokenError::Signature,
                 jsonwebtoken::errors::ErrorKind::Json(e) => TokenError::Claims(e.to_string()),
                 _ => TokenError::Malformed,
             })?
-            .claims;
-        self.check(claims, expected)
+            .claims)
     }
 
     fn check(&self, c: Claims, expected: TokenUse) -> Result<Principal, TokenError> {

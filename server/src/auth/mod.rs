@@ -4,11 +4,13 @@
 //!
 //! The dashboard's sign-in form talks to the pool through [`IdentityProvider`]; a signed-in
 //! browser holds a session ([`session`]) whose [`Principal`] was verified from the ID token;
-//! roles are read from [`Principal::groups`] (`cognito:groups`).
+//! roles are read from [`Principal::groups`] (`cognito:groups`). Pools that federate other
+//! identity providers can sign users in through their hosted pages instead ([`oauth`]).
 
 mod cognito;
 mod jwks;
 mod jwt;
+pub mod oauth;
 pub mod pending;
 pub mod session;
 #[cfg(test)]
@@ -40,6 +42,10 @@ pub struct Cognito {
     pub policy: SessionPolicy,
     pub throttle: throttle::Throttle,
     pub pending: pending::PendingSignIns,
+    /// Sign-in through the pool's hosted pages, when configured.
+    pub hosted_ui: Option<oauth::HostedUi>,
+    /// Hosted-UI sign-ins between the redirect and the callback.
+    pub authorizations: pending::PendingMap<oauth::PendingAuthorization>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -51,8 +57,23 @@ impl Cognito {
             policy,
             throttle: Default::default(),
             pending: Default::default(),
+            hosted_ui: None,
+            authorizations: Default::default(),
             clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same, offering sign-in through the pool's hosted pages too.
+    pub fn with_hosted_ui(mut self, hosted_ui: oauth::HostedUi) -> Self {
+        self.hosted_ui = Some(hosted_ui);
+        self
+    }
+
+    /// Whether the username-and-password form is offered.
+    pub fn password_sign_in(&self) -> bool {
+        self.hosted_ui
+            .as_ref()
+            .is_none_or(oauth::HostedUi::password_sign_in)
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -137,6 +158,8 @@ pub enum TokenError {
     Expired(DateTime<Utc>),
     #[error("the token is not valid before {0}")]
     NotYetValid(DateTime<Utc>),
+    #[error("the ID token's `nonce` is not the one this sign-in sent")]
+    Nonce,
     #[error("fetching the user pool's JWKS: {0}")]
     Jwks(String),
 }

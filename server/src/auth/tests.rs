@@ -125,6 +125,7 @@ async fn fixture() -> Fixture {
         client_secret: None,
         issuer: ISSUER.into(),
         jwks_url: format!("{url}/{POOL}/.well-known/jwks.json"),
+        hosted_ui: None,
     };
     let clock = Arc::new(ManualClock(Mutex::new(t0())));
     let verifier = Verifier::with_options(
@@ -175,6 +176,38 @@ async fn a_valid_id_token_names_the_user_by_cognito_username_with_email() {
     assert_eq!(p.username, "alice");
     assert_eq!(p.email.as_deref(), Some("alice@example.com"));
     assert_eq!(p.token_use, TokenUse::Id);
+}
+
+#[tokio::test]
+async fn an_id_token_verifies_with_a_nonce_only_when_it_carries_that_nonce() {
+    let f = fixture().await;
+    let token = sign(&with(id_claims(), "nonce", json!("n-0123456789")));
+    let user = f
+        .verifier
+        .verify_id_with_nonce(&token, "n-0123456789")
+        .await;
+    assert_eq!(user.unwrap().username, "alice");
+    assert_eq!(
+        f.verifier
+            .verify_id_with_nonce(&token, "n-9876543210")
+            .await,
+        Err(TokenError::Nonce)
+    );
+    let without = sign(&id_claims());
+    assert_eq!(
+        f.verifier
+            .verify_id_with_nonce(&without, "n-0123456789")
+            .await,
+        Err(TokenError::Nonce)
+    );
+    // The nonce is checked after everything else: an access token is still refused as such.
+    let access = sign(&with(access_claims(), "nonce", json!("n-0123456789")));
+    assert!(matches!(
+        f.verifier
+            .verify_id_with_nonce(&access, "n-0123456789")
+            .await,
+        Err(TokenError::TokenUse { .. })
+    ));
 }
 
 #[tokio::test]
@@ -444,6 +477,7 @@ async fn an_unreachable_jwks_refuses_tokens_with_a_jwks_error() {
         client_secret: None,
         issuer: ISSUER.into(),
         jwks_url: "http://127.0.0.1:9/jwks.json".into(),
+        hosted_ui: None,
     };
     let verifier = Verifier::with_options(
         &config,

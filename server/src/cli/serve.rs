@@ -2,6 +2,7 @@
 
 use super::EXIT_OK;
 use anyhow::Context;
+use rampart::auth::oauth::HostedUi;
 use rampart::auth::{Auth, Cognito, IdentityProvider, Verifier};
 use rampart::config::{CognitoConfig, Config, Overrides, ScanDefaults};
 use rampart::ingest::{import_snapshot, load_demo};
@@ -134,11 +135,17 @@ pub async fn serve_cmd(args: ServeArgs) -> anyhow::Result<u8> {
                 c.client_id.clone(),
                 c.client_secret.clone(),
             );
-            Auth::Cognito(Arc::new(Cognito::new(
-                Verifier::new(c, http),
-                idp,
-                config.session.clone(),
-            )))
+            let mut cognito =
+                Cognito::new(Verifier::new(c, http.clone()), idp, config.session.clone());
+            if let Some(h) = &c.hosted_ui {
+                cognito = cognito.with_hosted_ui(HostedUi::new(
+                    h.clone(),
+                    c.client_id.clone(),
+                    c.client_secret.clone(),
+                    http,
+                ));
+            }
+            Auth::Cognito(Arc::new(cognito))
         }
         None => Auth::Disabled,
     };
@@ -283,6 +290,7 @@ mod tests {
             jwks_url:
                 "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC/.well-known/jwks.json"
                     .into(),
+            hosted_ui: None,
         }
     }
 

@@ -9,6 +9,7 @@ mod current;
 mod error;
 mod export;
 mod mutes;
+mod oauth;
 mod pages;
 mod principals;
 mod security;
@@ -399,6 +400,8 @@ pub fn router(state: AppState) -> Router {
             get(signin::mfa_setup_form).post(signin::mfa_setup),
         )
         .route("/signin/mfa", get(signin::mfa_form).post(signin::mfa))
+        .route("/signin/oauth", get(oauth::start))
+        .route("/signin/oauth/callback", get(oauth::callback))
         .nest("/api", api)
         .route("/static/rampart.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))

@@ -32,6 +32,8 @@ const EXPIRED: &str = "Your sign-in took too long or was interrupted; sign in ag
 pub struct Visitor {
     pub addr: Option<IpAddr>,
     pub next: Option<String>,
+    /// How they sign in, for the audit log: `password` (this form) or `oauth`.
+    pub method: &'static str,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
@@ -48,6 +50,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
         Ok(Visitor {
             addr: super::client::of(&parts.extensions).addr,
             next,
+            method: "password",
         })
     }
 }
@@ -80,11 +83,12 @@ async fn audit(
         Some((cut, _)) => &actor[..cut],
         None => actor,
     };
+    let actor = if actor.is_empty() { "unknown" } else { actor };
     let entry = AuditEntry {
-        actor: if actor.is_empty() { "unknown" } else { actor }.to_owned(),
+        actor: actor.to_owned(),
         source: addr.map(|a| a.to_string()),
         action,
-        target: "dashboard".to_owned(),
+        target: actor.to_owned(),
         detail,
         outcome,
     };
@@ -140,10 +144,10 @@ pub struct CodeForm {
 
 /// `GET /signin`.
 pub async fn form(State(s): State<AppState>, PageChrome(chrome): PageChrome) -> Response {
-    if cognito(&s).is_none() {
+    let Some(c) = cognito(&s) else {
         return Redirect::to("/").into_response();
-    }
-    page(&chrome, StatusCode::OK, &SignInStep::Password, None)
+    };
+    super::oauth::page(&c, &chrome, StatusCode::OK, None)
 }
 
 /// `POST /signin`: the password.
@@ -156,6 +160,9 @@ pub async fn password(
     let Some(c) = cognito(&s) else {
         return no_sign_in();
     };
+    if !c.password_sign_in() {
+        return super::oauth::password_off(&c, &chrome);
+    }
     let username = f.username.trim().to_owned();
     let keys = keys(&username, v.addr);
     wait(&c, &keys).await;
@@ -172,7 +179,7 @@ pub async fn password(
         Err(SignInError::Credentials) => {
             c.throttle.failed(&keys, c.now());
             tracing::info!(client = ?v.addr, "sign-in refused");
-            let detail = serde_json::json!({ "step": "password" });
+            let detail = serde_json::json!({ "method": "password", "step": "password" });
             if let Err(e) = audit(
                 &s,
                 &username,
@@ -302,8 +309,9 @@ async fn advance(
     resp
 }
 
-/// Verifies the tokens, stores a session, sets its cookie and goes to the overview.
-async fn signed_in(
+/// Verifies the tokens, stores a session, sets its cookie and goes to the overview (for the
+/// password form and the hosted UI's callback alike).
+pub(super) async fn signed_in(
     s: &AppState,
     c: &Cognito,
     chrome: &Chrome,
@@ -350,7 +358,7 @@ async fn signed_in(
         created_at: now,
         last_seen_at: now,
     };
-    let detail = serde_json::json!({ "groups": record.groups });
+    let detail = serde_json::json!({ "method": v.method, "groups": record.groups });
     let stored = match s.store().create_session(&record).await {
         Ok(()) => {
             audit(
@@ -559,7 +567,7 @@ async fn code_result(
         Ok(step) => advance(s, c, chrome, v, Some(id), p.username, step).await,
         Err(SignInError::Code) => {
             c.throttle.failed(&keys(&p.username, v.addr), c.now());
-            let detail = serde_json::json!({ "step": "mfa" });
+            let detail = serde_json::json!({ "method": "password", "step": "mfa" });
             if let Err(e) = audit(
                 s,
                 &p.username,
@@ -622,7 +630,7 @@ pub async fn sign_out(State(s): State<AppState>, headers: HeaderMap, v: Visitor)
             return super::error::ApiError(e.into()).into_response();
         }
     }
-    let mut resp = Redirect::to("/signin").into_response();
+    let mut resp = super::oauth::after_sign_out(&c);
     if let Some(v) = session_cookie(&c, None) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }

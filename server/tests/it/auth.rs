@@ -25,9 +25,10 @@ pub struct Pool {
     pub client_id: String,
 }
 
-struct Tokens {
-    access: String,
-    id: String,
+pub struct Tokens {
+    pub access: String,
+    pub id: String,
+    pub refresh: String,
 }
 
 impl Pool {
@@ -133,7 +134,7 @@ impl Pool {
         }
     }
 
-    async fn sign_in(&self, client_id: &str) -> Tokens {
+    pub async fn sign_in(&self, client_id: &str) -> Tokens {
         let result = self
             .client
             .initiate_auth()
@@ -149,6 +150,7 @@ impl Pool {
         Tokens {
             access: result.access_token.unwrap(),
             id: result.id_token.unwrap(),
+            refresh: result.refresh_token.unwrap(),
         }
     }
 
@@ -165,6 +167,7 @@ impl Pool {
                 MotoServer::shared().endpoint,
                 self.id
             ),
+            hosted_ui: None,
         }
     }
 

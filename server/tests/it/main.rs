@@ -23,6 +23,7 @@ mod cli_policy;
 mod compliance;
 mod dashboard;
 mod mutes;
+mod oauth;
 mod signin;
 
 use rampart_engine::testing::moto::{MotoAccount, MotoServer};

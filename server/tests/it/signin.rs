@@ -26,9 +26,9 @@ use std::sync::{Arc, Mutex};
 const TEMPORARY: &str = "Temporary-Pass-1";
 const NEW_PASSWORD: &str = "Brand-New-Pass-2";
 
-struct App {
-    base: String,
-    store: Store,
+pub struct App {
+    pub base: String,
+    pub store: Store,
     _dir: tempfile::TempDir,
 }
 
@@ -50,11 +50,20 @@ async fn app_behind(pool: &Pool, policy: SessionPolicy, db: Db, proxies: Trusted
 async fn app_with(pool: &Pool, cognito: Cognito, db: Db, proxies: TrustedProxies) -> App {
     // Alice administers Rampart (what a user may see follows their groups).
     pool.add_to_groups(&["rampart-admin"]).await;
+    serve_app_on(Arc::new(cognito), db, proxies).await
+}
+
+/// The demo dashboard behind `cognito`'s sign-in, on SQLite.
+pub async fn serve_app(cognito: Arc<Cognito>) -> App {
+    serve_app_on(cognito, Db::Sqlite, TrustedProxies::default()).await
+}
+
+async fn serve_app_on(cognito: Arc<Cognito>, db: Db, proxies: TrustedProxies) -> App {
     let (store, dir) = open_store(db).await;
     load_demo(&store, chrono::Utc::now(), 0).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let auth = Auth::Cognito(Arc::new(cognito));
+    let auth = Auth::Cognito(cognito);
     let state = AppState::with_auth(store.clone(), false, ScanDefaults::default(), auth)
         .with_trusted_proxies(proxies);
     tokio::spawn(serve(listener, state));
@@ -66,18 +75,18 @@ async fn app_with(pool: &Pool, cognito: Cognito, db: Db, proxies: TrustedProxies
 }
 
 /// One answer, read whole.
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    set_cookies: Vec<String>,
-    body: String,
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub body: String,
 }
 
 impl Page {
-    fn redirects_to(&self, path: &str) -> bool {
+    pub fn redirects_to(&self, path: &str) -> bool {
         self.status == StatusCode::SEE_OTHER && self.location.as_deref() == Some(path)
     }
-    fn set_cookie(&self, name: &str) -> Option<&str> {
+    pub fn set_cookie(&self, name: &str) -> Option<&str> {
         self.set_cookies
             .iter()
             .find(|c| c.starts_with(&format!("{name}=")))
@@ -86,14 +95,14 @@ impl Page {
 }
 
 /// A browser: a cookie jar, the same origin on every POST.
-struct Browser {
+pub struct Browser {
     base: String,
-    http: reqwest::Client,
+    pub http: reqwest::Client,
     jar: Mutex<BTreeMap<String, String>>,
 }
 
 impl Browser {
-    fn new(app: &App) -> Browser {
+    pub fn new(app: &App) -> Browser {
         Browser {
             base: app.base.clone(),
             http: reqwest::Client::builder()
@@ -104,18 +113,18 @@ impl Browser {
         }
     }
 
-    fn cookie(&self, name: &str) -> Option<String> {
+    pub fn cookie(&self, name: &str) -> Option<String> {
         self.jar.lock().unwrap().get(name).cloned()
     }
 
-    fn set(&self, name: &str, value: &str) {
+    pub fn set(&self, name: &str, value: &str) {
         self.jar
             .lock()
             .unwrap()
             .insert(name.to_owned(), value.to_owned());
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> Page {
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Page {
         let cookies = self
             .jar
             .lock()
@@ -151,12 +160,12 @@ impl Browser {
         }
     }
 
-    async fn get(&self, path: &str) -> Page {
+    pub async fn get(&self, path: &str) -> Page {
         self.send(self.http.get(format!("{}{path}", self.base)))
             .await
     }
 
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         if self.cookie("rampart_csrf").is_none() {
             self.get("/signin").await;
         }
@@ -171,7 +180,7 @@ impl Browser {
         self.send(req).await
     }
 
-    async fn sign_in(&self, username: &str, password: &str) -> Page {
+    pub async fn sign_in(&self, username: &str, password: &str) -> Page {
         self.post("/signin", &[("username", username), ("password", password)])
             .await
     }
