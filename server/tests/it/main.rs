@@ -283,7 +283,7 @@ fn bad_arguments_exit_2() {
         Some(2)
     );
     assert_eq!(
-        rampart(&["checks", "--framework", "nist"]).status.code(),
+        rampart(&["checks", "--framework", "iso-27001"]).status.code(),
         Some(2)
     );
 }
