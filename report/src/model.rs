@@ -64,6 +64,8 @@ impl Scope {
 pub struct TrendPoint {
     pub at: DateTime<Utc>,
     pub score: f64,
+    /// PASS and FAIL findings of that scan: the point's weight in an organisation's mean.
+    pub evaluated: usize,
 }
 
 /// A finding someone accepted, and why. Matched to a FAIL or ERROR finding by check,
@@ -335,6 +337,7 @@ pub fn build(
             trend.push(TrendPoint {
                 at: input.scan.scanned_at,
                 score,
+                evaluated: input.scan.summary.passed + input.scan.summary.failed,
             });
         }
         sections.push(AccountSection {
@@ -591,21 +594,24 @@ fn summarize(accounts: &[AccountSection], controls: &[ControlRow]) -> ExecutiveS
     }
     let score = (weight > 0.0).then(|| (10.0 * sum / weight).round() / 10.0);
 
+    // Per day, the scans' scores weighted like the headline score.
     let mut by_day: BTreeMap<NaiveDate, (f64, usize)> = BTreeMap::new();
     for a in accounts {
         for p in &a.trend {
             let e = by_day.entry(p.at.date_naive()).or_insert((0.0, 0));
-            e.0 += p.score;
-            e.1 += 1;
+            e.0 += p.score * p.evaluated as f64;
+            e.1 += p.evaluated;
         }
     }
     let trend = by_day
         .into_iter()
+        .filter(|(_, (_, n))| *n > 0)
         .filter_map(|(day, (sum, n))| {
             let at = day.and_hms_opt(0, 0, 0)?.and_utc();
             Some(TrendPoint {
                 at,
                 score: (10.0 * sum / n as f64).round() / 10.0,
+                evaluated: n,
             })
         })
         .collect();

@@ -6,5 +6,6 @@ pub mod auth;
 pub mod config;
 pub mod ingest;
 pub mod jobs;
+pub mod reports;
 pub mod store;
 pub mod web;

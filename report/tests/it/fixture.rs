@@ -31,6 +31,7 @@ pub fn input(account: &DemoAccount) -> AccountInput {
             old.score.map(|score| TrendPoint {
                 at: old.scanned_at,
                 score,
+                evaluated: old.summary.passed + old.summary.failed,
             })
         })
         .collect();

@@ -102,3 +102,17 @@ fn html_report_escapes_names_and_evidence_from_aws() -> anyhow::Result<()> {
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     Ok(())
 }
+
+#[test]
+fn organisation_trend_ends_at_the_headline_score_when_scans_share_a_day() -> anyhow::Result<()> {
+    let report = build(
+        Scope::organisation(),
+        Framework::CisAws3,
+        fixture::now(),
+        fixture::organisation(),
+    )?;
+    let last = report.summary.trend.last().map(|p| p.score);
+    assert!(report.summary.score.is_some());
+    assert_eq!(last, report.summary.score);
+    Ok(())
+}

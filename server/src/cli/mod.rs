@@ -1,9 +1,11 @@
-//! Command-line interface: `scan`, `evaluate`, `checks`, `serve`, `demo`, `import`, `policy`.
+//! Command-line interface: `scan`, `evaluate`, `checks`, `serve`, `demo`, `import`, `policy`,
+//! `report`.
 
 mod checks;
 mod demo;
 mod output;
 mod policy;
+mod report;
 mod scan;
 mod serve;
 
@@ -54,6 +56,9 @@ pub enum Command {
     /// Test an IAM policy document: decide a request (`eval`) or analyse it (`check`).
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Write a compliance report (PDF, HTML) or the findings in scope (CSV, JSON, OCSF,
+    /// ASFF) from the database or from a snapshot.
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +106,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Demo(args) => serve::demo_cmd(args).await,
         Command::Import(args) => serve::import_cmd(args).await,
         Command::Policy(cmd) => policy::run(cmd),
+        Command::Report(args) => report::run(args).await,
     }
 }
 

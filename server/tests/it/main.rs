@@ -20,6 +20,7 @@ mod access;
 mod auth;
 mod cli_dashboard;
 mod cli_policy;
+mod cli_report;
 mod compliance;
 mod dashboard;
 mod signin;
