@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod pages;
 mod principals;
+mod report;
 mod security;
 mod session;
 mod signin;
@@ -374,6 +375,8 @@ pub fn router(state: AppState) -> Router {
         .route("/export/findings.json", get(export::json))
         .route("/export/findings.ocsf.json", get(export::ocsf))
         .route("/export/findings.asff.json", get(export::asff))
+        .route("/reports/compliance.pdf", get(report::pdf))
+        .route("/reports/compliance.html", get(report::html))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .route("/signout", post(signin::sign_out))
