@@ -84,7 +84,7 @@ fn status_counts_table(h: &mut String, c: &StatusCounts) {
     for s in ControlStatus::ALL {
         let _ = write!(
             h,
-            "<th class=\"st {}\">{}</th>",
+            "<th><span class=\"st {}\">{}</span></th>",
             status_class(s),
             crate::model::status_label(s)
         );
@@ -121,7 +121,11 @@ fn summary(h: &mut String, r: &Report) {
     status_counts_table(h, &s.controls);
     h.push_str("<h3>Failed findings by severity</h3><table class=\"counts\"><tr>");
     for c in &s.failed_by_severity {
-        let _ = write!(h, "<th class=\"sev {0}\">{0}</th>", c.severity.as_str());
+        let _ = write!(
+            h,
+            "<th><span class=\"sev {0}\">{0}</span></th>",
+            c.severity.as_str()
+        );
     }
     h.push_str("</tr><tr>");
     for c in &s.failed_by_severity {
