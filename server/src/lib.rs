@@ -7,5 +7,6 @@ pub mod config;
 pub mod ingest;
 pub mod jobs;
 pub mod mutes;
+pub mod reports;
 pub mod store;
 pub mod web;

@@ -137,8 +137,22 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
         .map(|t| view! { <td class="num">{t}</td> })
         .collect_view();
     let title = data.framework_title.clone();
+    let pdf = url(
+        "/reports/compliance.pdf",
+        &[("framework", Some(data.framework.clone()))],
+    );
+    let html = url(
+        "/reports/compliance.html",
+        &[("framework", Some(data.framework.clone()))],
+    );
     let body = view! {
-        <div class="page-head"><h1>"Compliance"</h1></div>
+        <div class="page-head">
+            <h1>"Compliance"</h1>
+            <div class="actions">
+                <a class="button secondary" href=pdf download="" title="The report of this framework for the accounts you see: summary, controls, failed findings with evidence, coverage">"Report (PDF)"</a>
+                <a class="button secondary" href=html download="" title="The same report as one HTML file, readable offline">"Report (HTML)"</a>
+            </div>
+        </div>
         <nav class="tabs">{tabs}</nav>
         <h2>{data.framework_title.clone()}</h2>
         <p class="muted">{data.framework_scope.clone()}" "<a href=data.framework_source.clone()>"The standard"</a>" (version "{data.framework_version.clone()}")."</p>

@@ -1,11 +1,12 @@
 //! Command-line interface: `scan`, `evaluate`, `checks`, `serve`, `demo`, `import`, `mutes`,
-//! `policy`.
+//! `policy`, `report`.
 
 mod checks;
 mod demo;
 mod mutes;
 mod output;
 mod policy;
+mod report;
 mod scan;
 mod serve;
 
@@ -59,6 +60,9 @@ pub enum Command {
     /// Test an IAM policy document: decide a request (`eval`) or analyse it (`check`).
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Write a compliance report (PDF, HTML) or the findings in scope (CSV, JSON, OCSF,
+    /// ASFF) from the database or from a snapshot.
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,6 +111,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Import(args) => serve::import_cmd(args).await,
         Command::Mutes(cmd) => mutes::run(cmd).await,
         Command::Policy(cmd) => policy::run(cmd),
+        Command::Report(args) => report::run(args).await,
     }
 }
 

@@ -74,7 +74,7 @@ pub struct ImportArgs {
     pub database_url: Option<String>,
 }
 
-fn load_config(
+pub(super) fn load_config(
     file: Option<&std::path::Path>,
     listen: Option<String>,
     database_url: Option<String>,

@@ -12,6 +12,7 @@ mod mutes;
 mod oauth;
 mod pages;
 mod principals;
+mod report;
 mod security;
 mod session;
 mod signin;
@@ -380,6 +381,8 @@ pub fn router(state: AppState) -> Router {
         .route("/export/findings.json", get(export::json))
         .route("/export/findings.ocsf.json", get(export::ocsf))
         .route("/export/findings.asff.json", get(export::asff))
+        .route("/reports/compliance.pdf", get(report::pdf))
+        .route("/reports/compliance.html", get(report::html))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .route("/signout", post(signin::sign_out))

@@ -312,6 +312,8 @@ async fn a_viewer_reads_its_teams_accounts_but_cannot_scan_export_or_audit(db: D
     for path in [
         "/export/findings.csv",
         "/export/findings.json",
+        "/reports/compliance.pdf",
+        "/reports/compliance.html",
         "/admin/audit",
         "/admin/audit.csv",
     ] {
@@ -344,6 +346,29 @@ async fn scans_and_exports_leave_audit_rows_that_admins_read_and_export(db: Db) 
     assert_eq!(
         post_scan(&http, &base, SCANNABLE).await,
         StatusCode::SEE_OTHER
+    );
+    // The analyst's organisation report holds its team's accounts only, and another
+    // team's account is not found.
+    let report = http
+        .get(format!("{base}/reports/compliance.html"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), StatusCode::OK);
+    let report = report.text().await.unwrap();
+    let (payments, others) = ids_of(&store, "payments").await;
+    assert!(payments.iter().any(|id| report.contains(id.as_str())));
+    assert!(
+        others.iter().all(|id| !report.contains(id.as_str())),
+        "another team's account in the report"
+    );
+    assert_eq!(
+        get(
+            &http,
+            format!("{base}/reports/compliance.pdf?account={other}")
+        )
+        .await,
+        StatusCode::NOT_FOUND
     );
     let csv = http
         .get(format!("{base}/export/findings.csv"))
@@ -388,8 +413,11 @@ async fn scans_and_exports_leave_audit_rows_that_admins_read_and_export(db: Db) 
         )
         .await
         .unwrap();
-    assert_eq!(total, 1);
-    assert_eq!(exports[0].target, "findings.csv");
+    // The report and the CSV; the refused report of another team's account left nothing.
+    assert_eq!(total, 2);
+    let mut targets: Vec<&str> = exports.iter().map(|e| e.target.as_str()).collect();
+    targets.sort_unstable();
+    assert_eq!(targets, ["compliance.html", "findings.csv"]);
     // The analyst may not read the log; an admin on the same database may.
     assert_eq!(
         get(&http, format!("{base}/admin/audit")).await,

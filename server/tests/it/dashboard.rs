@@ -499,6 +499,37 @@ async fn compliance_shows_each_control_per_account_consistently_with_findings(db
     );
 }
 
+async fn compliance_reports_download_as_pdf_and_html_for_the_filter(db: Db) {
+    let app = app(db, 1).await;
+    let r = app
+        .get(&format!(
+            "/reports/compliance.pdf?framework=aws-fsbp&account={PROD}"
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let r = app
+        .get(&format!("/reports/compliance.html?account={PROD}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(PROD) && html.contains("CIS AWS Foundations Benchmark v3.0.0"));
+    assert!(!html.contains("<script"));
+    assert_eq!(
+        app.get("/reports/compliance.pdf?framework=sox")
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.get("/reports/compliance.html?account=000000000000")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
 async fn exports_stream_every_finding_of_the_filter_in_csv_and_json(db: Db) {
     let app = app(db, 0).await;
     let total = app
@@ -1114,6 +1145,7 @@ on_both_databases!(
     compliance_shows_each_control_per_account_consistently_with_findings,
     exports_stream_every_finding_of_the_filter_in_csv_and_json,
     exports_stream_ocsf_and_asff_findings_that_match_their_schemas,
+    compliance_reports_download_as_pdf_and_html_for_the_filter,
     imports_become_scans_and_bad_files_change_nothing,
     posts_need_the_csrf_token_and_the_same_origin,
     a_failed_write_leaves_the_previous_scan_intact,

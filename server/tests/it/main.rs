@@ -20,6 +20,7 @@ mod access;
 mod auth;
 mod cli_dashboard;
 mod cli_policy;
+mod cli_report;
 mod compliance;
 mod dashboard;
 mod mutes;
@@ -283,7 +284,9 @@ fn bad_arguments_exit_2() {
         Some(2)
     );
     assert_eq!(
-        rampart(&["checks", "--framework", "iso-27001"]).status.code(),
+        rampart(&["checks", "--framework", "iso-27001"])
+            .status
+            .code(),
         Some(2)
     );
 }
