@@ -460,6 +460,15 @@ pub struct Overrides {
     pub database_url: Option<String>,
 }
 
+/// The non-empty, trimmed items of a comma-separated environment value.
+fn comma_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 impl Config {
     /// File, then environment (`env` is a lookup so tests need not touch the process
     /// environment), then flags.
@@ -494,12 +503,7 @@ impl Config {
             })?;
         }
         if let Some(v) = env("RAMPART_SCAN_REGIONS") {
-            fc.scan.regions = v
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect();
+            fc.scan.regions = comma_list(&v);
         }
         if let Some(v) = env("RAMPART_ACCOUNTS") {
             fc.accounts = serde_json::from_str(&v).map_err(|e| ConfigError::Env {
@@ -561,12 +565,7 @@ impl Config {
             })?);
         }
         if let Some(v) = env("RAMPART_TRUSTED_PROXIES") {
-            fc.trusted_proxies = v
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect();
+            fc.trusted_proxies = comma_list(&v);
         }
         if let Some(v) = &overrides.listen {
             fc.listen = Some(v.clone());
