@@ -16,7 +16,7 @@ use super::session::{cookie, set_cookie};
 use super::signin::{Visitor, signed_in};
 use crate::auth::oauth::{self, Callback, HostedUi, OAuthError};
 use crate::auth::{Auth, Cognito, TokenError};
-use crate::store::{AuditAction, AuditEntry, AuditOutcome};
+use crate::store::{AuditAction, AuditOutcome};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -229,20 +229,20 @@ fn explain(e: &OAuthError) -> (StatusCode, String) {
 /// where, why. A failure to write it is logged; the sign-in's answer stands. (A successful
 /// one is audited where its session is stored, in `signin::signed_in`.)
 async fn audit(s: &AppState, addr: Option<IpAddr>, username: &str, error: Option<&OAuthError>) {
-    let outcome = AuditOutcome::Failure;
     let mut detail = serde_json::json!({ "method": "oauth" });
     if let Some(e) = error {
         detail["reason"] = serde_json::Value::String(e.to_string());
     }
-    let entry = AuditEntry {
-        actor: username.to_owned(),
-        source: addr.map(|a| a.to_string()),
-        action: AuditAction::SignInFailed,
-        target: username.to_owned(),
+    let written = super::signin::audit(
+        s,
+        username,
+        addr,
+        AuditAction::SignInFailed,
+        AuditOutcome::Failure,
         detail,
-        outcome,
-    };
-    if let Err(e) = s.store().audit(&entry).await {
+    )
+    .await;
+    if let Err(e) = written {
         tracing::error!(error = %e, "writing the sign-in's audit row failed");
     }
 }

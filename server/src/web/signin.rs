@@ -70,8 +70,8 @@ pub fn local_path(p: &str) -> bool {
 }
 
 /// Appends a sign-in event to the audit log. `actor` is the username as typed (cut to a
-/// sane length); `detail` never holds a password, code or token.
-async fn audit(
+/// sane length, "unknown" when empty); `detail` never holds a password, code or token.
+pub(super) async fn audit(
     s: &AppState,
     actor: &str,
     addr: Option<IpAddr>,
