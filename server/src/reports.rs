@@ -112,15 +112,13 @@ pub async fn account_inputs(
 /// the report shows them (the mute expiring last when several cover a finding).
 fn mutes_of(active: &[MuteInfo], scan: &ScanReport) -> Vec<rampart_report::Mute> {
     let account = scan.account_id.as_str();
-    let mut out = Vec::new();
-    for f in &scan.findings {
-        let covering = active.iter().filter(|m| {
+    // Each mute's target, read once; a stored pattern that no longer parses covers nothing.
+    let targets: Vec<(MuteTarget, &MuteInfo)> = active
+        .iter()
+        .filter(|m| m.account_id == account)
+        .filter_map(|m| {
             let resource = match &m.resource {
-                Some(p) => match ResourcePattern::parse(p) {
-                    Ok(p) => p,
-                    // A stored pattern that no longer parses covers nothing.
-                    Err(_) => return false,
-                },
+                Some(p) => ResourcePattern::parse(p).ok()?,
                 None => None,
             };
             let target = MuteTarget {
@@ -128,8 +126,18 @@ fn mutes_of(active: &[MuteInfo], scan: &ScanReport) -> Vec<rampart_report::Mute>
                 check_id: m.check_id.clone(),
                 resource,
             };
-            target.covers(account, &f.check_id, &f.resource_arn, f.status)
-        });
+            Some((target, m))
+        })
+        .collect();
+    let mut out = Vec::new();
+    if targets.is_empty() {
+        return out;
+    }
+    for f in &scan.findings {
+        let covering = targets
+            .iter()
+            .filter(|(t, _)| t.covers(account, &f.check_id, &f.resource_arn, f.status))
+            .map(|(_, m)| *m);
         if let Some(m) = covering.max_by(|a, b| a.expires_at.cmp(&b.expires_at)) {
             out.push(rampart_report::Mute {
                 check_id: f.check_id.clone(),
