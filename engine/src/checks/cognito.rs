@@ -2,9 +2,9 @@
 //! deletion protection, self sign-up) and app client settings (auth flows, OAuth flows,
 //! callback URLs, user-existence errors, refresh token lifetime).
 
-use super::{Check, CheckMeta, Outcome, Remediation, Severity, not_collected};
+use super::{Check, Outcome, not_collected};
 use crate::inventory::{
-    AppClient, AppClientSettings, Inventory, Service, UserPool, UserPoolMfaConfig, UserPoolSettings,
+    AppClient, AppClientSettings, Inventory, UserPool, UserPoolMfaConfig, UserPoolSettings,
 };
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -21,155 +21,127 @@ const MAX_REFRESH_TOKEN_DAYS: i64 = 90;
 const POOL: &str = "AwsCognitoUserPool";
 const CLIENT: &str = "AwsCognitoUserPoolClient";
 
-macro_rules! meta {
-    ($id:literal, $title:literal, $sev:ident, $rationale:literal, $console:literal, $cli:literal) => {
-        CheckMeta {
-            id: $id,
-            title: $title,
-            service: Service::Cognito,
-            severity: Severity::$sev,
-            rationale: $rationale,
-            remediation: Remediation {
-                console: $console,
-                cli: $cli,
-            },
-        }
-    };
-}
-
 pub(super) const CHECKS: &[Check] = &[
-    Check {
-        meta: meta!(
-            "cognito_user_pool_mfa_enabled",
-            "Cognito user pools offer multi-factor authentication",
-            Medium,
-            "With MFA off, a stolen or guessed password is enough to take over a user. `OPTIONAL` passes this check (users can enrol) and is flagged by cognito_user_pool_mfa_required.",
-            "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: Require MFA (or Optional MFA) with Authenticator apps.",
-            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration ON --software-token-mfa-configuration Enabled=true"
-        ),
-        eval: mfa_enabled,
-    },
-    Check {
-        meta: meta!(
-            "cognito_user_pool_mfa_required",
-            "Cognito user pools require multi-factor authentication",
-            Low,
-            "With MFA `OPTIONAL`, every user who never enrolled a second factor signs in with a password alone. Requiring MFA (`ON`) closes that gap; pools whose users cannot all enrol may accept this finding.",
-            "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: Require MFA.",
-            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration ON --software-token-mfa-configuration Enabled=true"
-        ),
-        eval: mfa_required,
-    },
-    Check {
-        meta: meta!(
-            "cognito_user_pool_mfa_totp_enabled",
-            "Cognito user pools with MFA offer authenticator apps (TOTP), not only SMS or email",
-            Low,
-            "SMS codes can be intercepted through SIM swapping and number porting, and email codes fall with the mailbox; authenticator-app (TOTP) codes are bound to the user's device. Pools with MFA off are reported by cognito_user_pool_mfa_enabled and skipped here.",
-            "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: tick Authenticator apps.",
-            "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration <ON|OPTIONAL> --software-token-mfa-configuration Enabled=true"
-        ),
-        eval: mfa_totp,
-    },
-    Check {
-        meta: meta!(
-            "cognito_user_pool_password_policy_strong",
-            "Cognito user pool password policies require 14 characters, all character classes and short-lived temporary passwords",
-            Medium,
-            "Length is what resists guessing and cracking: 14 characters is the minimum CIS asks of IAM passwords (CIS AWS 1.8), used here so one account keeps one bar; Cognito's default is 8. Requiring upper and lower case, digits and symbols keeps users off the shortest dictionaries, and temporary passwords from invitations should expire within 7 days. Maps to FSBP Cognito.3 with its minimum length parameter raised from 8 to 14.",
-            "Cognito → User pools → the pool → Authentication → Sign-in → Password policy → Edit: Custom, minimum length 14, all four character requirements, temporary passwords expire in 7 days or fewer.",
-            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --policies 'PasswordPolicy={MinimumLength=14,RequireUppercase=true,RequireLowercase=true,RequireNumbers=true,RequireSymbols=true,TemporaryPasswordValidityDays=7}'  (update-user-pool resets every setting you omit: pass the pool's current settings too)"
-        ),
-        eval: password_policy,
-    },
-    Check {
-        meta: meta!(
-            "cognito_user_pool_threat_protection_enforced",
-            "Cognito user pools have threat protection enforced for standard authentication",
-            Medium,
-            "Threat protection (advanced security) detects compromised credentials and risky sign-ins and, in `ENFORCED` (full function) mode, blocks them or asks for MFA. `AUDIT` only records metrics; off does nothing. It requires the Plus feature plan. (Security Hub's Cognito.1 control checks the same, but it is not part of the FSBP standard.)",
-            "Cognito → User pools → the pool → Threat protection → Activate, then set Enforcement mode for standard authentication to Full function.",
-            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --user-pool-add-ons AdvancedSecurityMode=ENFORCED  (update-user-pool resets every setting you omit: pass the pool's current settings too)"
-        ),
-        eval: threat_protection,
-    },
-    Check {
-        meta: meta!(
-            "cognito_user_pool_deletion_protection",
-            "Cognito user pools have deletion protection on",
-            Low,
-            "Deleting a user pool deletes every user and their credentials irrecoverably. Deletion protection makes a delete fail until someone switches it off deliberately.",
-            "Cognito → User pools → the pool → Settings → Deletion protection → Activate.",
-            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --deletion-protection ACTIVE  (update-user-pool resets every setting you omit: pass the pool's current settings too)"
-        ),
-        eval: deletion_protection,
-    },
-    Check {
-        meta: meta!(
-            "cognito_user_pool_self_signup_disabled",
-            "Cognito user pools do not let anyone sign up unless intended",
-            Informational,
-            "With self sign-up on, anyone on the internet can create a user and obtain tokens, and with an identity pool, AWS credentials. That is right for consumer apps; for internal ones only administrators should create users.",
-            "Cognito → User pools → the pool → Sign-up → Self-service sign-up → Edit: disable, if the app is not public.",
-            "aws cognito-idp update-user-pool --user-pool-id <pool-id> --admin-create-user-config AllowAdminCreateUserOnly=true  (update-user-pool resets every setting you omit: pass the pool's current settings too)"
-        ),
-        eval: self_signup,
-    },
-    Check {
-        meta: meta!(
-            "cognito_client_no_user_password_auth",
-            "Cognito app clients do not allow plain username-password authentication",
-            Medium,
-            "`ALLOW_USER_PASSWORD_AUTH` sends the user's password itself to Cognito, so it can be logged or captured by anything in the path; SRP (`ALLOW_USER_SRP_AUTH`) proves the password without sending it. Keep the plain flow only for migrations through a user-migration trigger.",
-            "Cognito → User pools → the pool → App clients → the client → Edit: untick ALLOW_USER_PASSWORD_AUTH, keep ALLOW_USER_SRP_AUTH and ALLOW_REFRESH_TOKEN_AUTH.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH  (omitted settings are reset: pass the client's current settings too)"
-        ),
-        eval: no_user_password_auth,
-    },
-    Check {
-        meta: meta!(
-            "cognito_client_no_implicit_oauth_flow",
-            "Cognito app clients do not use the OAuth implicit grant",
-            Medium,
-            "The implicit grant returns tokens in the redirect URL, where browser history, logs and referrers can leak them, with no PKCE binding. OAuth 2.0 Security Best Current Practice (RFC 9700) says not to use it; use the authorization code grant with PKCE.",
-            "Cognito → User pools → the pool → App clients → the client → Login pages → Edit: OAuth grant types: Authorization code grant only.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --allowed-o-auth-flows code --allowed-o-auth-flows-user-pool-client  (omitted settings are reset: pass the client's current settings too)"
-        ),
-        eval: no_implicit_flow,
-    },
-    Check {
-        meta: meta!(
-            "cognito_client_callback_urls_https",
-            "Cognito app client callback URLs use HTTPS",
-            Medium,
-            "Authorization codes and tokens are delivered to the callback URL: over plain `http://` anyone on the network path can take them. `http://localhost` (development) and custom app schemes (`myapp://`, native apps per RFC 8252) are accepted.",
-            "Cognito → User pools → the pool → App clients → the client → Login pages → Edit: change every http:// callback URL to https://.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --callback-urls https://app.example.com/callback  (omitted settings are reset: pass the client's current settings too)"
-        ),
-        eval: callback_urls_https,
-    },
-    Check {
-        meta: meta!(
-            "cognito_client_prevent_user_existence_errors",
-            "Cognito app clients do not reveal whether a user exists",
-            Low,
-            "With `PreventUserExistenceErrors` at `LEGACY`, sign-in, confirmation and password-reset answers differ for unknown users (`UserNotFoundException`), letting anyone enumerate valid usernames for targeted guessing or phishing. `ENABLED` returns the same generic error.",
-            "Cognito → User pools → the pool → App clients → the client → Edit: Advanced security configurations → Prevent user existence errors.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --prevent-user-existence-errors ENABLED  (omitted settings are reset: pass the client's current settings too)"
-        ),
-        eval: prevent_user_existence_errors,
-    },
-    Check {
-        meta: meta!(
-            "cognito_client_refresh_token_validity",
-            "Cognito app client refresh tokens expire within 90 days",
-            Low,
-            "A refresh token mints new access tokens until it expires, so a stolen one is a standing session. Cognito's default is 30 days and its maximum ten years; this check accepts up to 90 days.",
-            "Cognito → User pools → the pool → App clients → the client → Edit: Refresh token expiration of 90 days or less.",
-            "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --refresh-token-validity 30 --token-validity-units RefreshToken=days  (omitted settings are reset: pass the client's current settings too)"
-        ),
-        eval: refresh_token_validity,
-    },
+    check!(
+        Cognito,
+        "cognito_user_pool_mfa_enabled",
+        "Cognito user pools offer multi-factor authentication",
+        Medium,
+        "With MFA off, a stolen or guessed password is enough to take over a user. `OPTIONAL` passes this check (users can enrol) and is flagged by cognito_user_pool_mfa_required.",
+        "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: Require MFA (or Optional MFA) with Authenticator apps.",
+        "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration ON --software-token-mfa-configuration Enabled=true",
+        mfa_enabled
+    ),
+    check!(
+        Cognito,
+        "cognito_user_pool_mfa_required",
+        "Cognito user pools require multi-factor authentication",
+        Low,
+        "With MFA `OPTIONAL`, every user who never enrolled a second factor signs in with a password alone. Requiring MFA (`ON`) closes that gap; pools whose users cannot all enrol may accept this finding.",
+        "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: Require MFA.",
+        "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration ON --software-token-mfa-configuration Enabled=true",
+        mfa_required
+    ),
+    check!(
+        Cognito,
+        "cognito_user_pool_mfa_totp_enabled",
+        "Cognito user pools with MFA offer authenticator apps (TOTP), not only SMS or email",
+        Low,
+        "SMS codes can be intercepted through SIM swapping and number porting, and email codes fall with the mailbox; authenticator-app (TOTP) codes are bound to the user's device. Pools with MFA off are reported by cognito_user_pool_mfa_enabled and skipped here.",
+        "Cognito → User pools → the pool → Authentication → Sign-in → Multi-factor authentication → Edit: tick Authenticator apps.",
+        "aws cognito-idp set-user-pool-mfa-config --user-pool-id <pool-id> --mfa-configuration <ON|OPTIONAL> --software-token-mfa-configuration Enabled=true",
+        mfa_totp
+    ),
+    check!(
+        Cognito,
+        "cognito_user_pool_password_policy_strong",
+        "Cognito user pool password policies require 14 characters, all character classes and short-lived temporary passwords",
+        Medium,
+        "Length is what resists guessing and cracking: 14 characters is the minimum CIS asks of IAM passwords (CIS AWS 1.8), used here so one account keeps one bar; Cognito's default is 8. Requiring upper and lower case, digits and symbols keeps users off the shortest dictionaries, and temporary passwords from invitations should expire within 7 days. Maps to FSBP Cognito.3 with its minimum length parameter raised from 8 to 14.",
+        "Cognito → User pools → the pool → Authentication → Sign-in → Password policy → Edit: Custom, minimum length 14, all four character requirements, temporary passwords expire in 7 days or fewer.",
+        "aws cognito-idp update-user-pool --user-pool-id <pool-id> --policies 'PasswordPolicy={MinimumLength=14,RequireUppercase=true,RequireLowercase=true,RequireNumbers=true,RequireSymbols=true,TemporaryPasswordValidityDays=7}'  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
+        password_policy
+    ),
+    check!(
+        Cognito,
+        "cognito_user_pool_threat_protection_enforced",
+        "Cognito user pools have threat protection enforced for standard authentication",
+        Medium,
+        "Threat protection (advanced security) detects compromised credentials and risky sign-ins and, in `ENFORCED` (full function) mode, blocks them or asks for MFA. `AUDIT` only records metrics; off does nothing. It requires the Plus feature plan. (Security Hub's Cognito.1 control checks the same, but it is not part of the FSBP standard.)",
+        "Cognito → User pools → the pool → Threat protection → Activate, then set Enforcement mode for standard authentication to Full function.",
+        "aws cognito-idp update-user-pool --user-pool-id <pool-id> --user-pool-add-ons AdvancedSecurityMode=ENFORCED  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
+        threat_protection
+    ),
+    check!(
+        Cognito,
+        "cognito_user_pool_deletion_protection",
+        "Cognito user pools have deletion protection on",
+        Low,
+        "Deleting a user pool deletes every user and their credentials irrecoverably. Deletion protection makes a delete fail until someone switches it off deliberately.",
+        "Cognito → User pools → the pool → Settings → Deletion protection → Activate.",
+        "aws cognito-idp update-user-pool --user-pool-id <pool-id> --deletion-protection ACTIVE  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
+        deletion_protection
+    ),
+    check!(
+        Cognito,
+        "cognito_user_pool_self_signup_disabled",
+        "Cognito user pools do not let anyone sign up unless intended",
+        Informational,
+        "With self sign-up on, anyone on the internet can create a user and obtain tokens, and with an identity pool, AWS credentials. That is right for consumer apps; for internal ones only administrators should create users.",
+        "Cognito → User pools → the pool → Sign-up → Self-service sign-up → Edit: disable, if the app is not public.",
+        "aws cognito-idp update-user-pool --user-pool-id <pool-id> --admin-create-user-config AllowAdminCreateUserOnly=true  (update-user-pool resets every setting you omit: pass the pool's current settings too)",
+        self_signup
+    ),
+    check!(
+        Cognito,
+        "cognito_client_no_user_password_auth",
+        "Cognito app clients do not allow plain username-password authentication",
+        Medium,
+        "`ALLOW_USER_PASSWORD_AUTH` sends the user's password itself to Cognito, so it can be logged or captured by anything in the path; SRP (`ALLOW_USER_SRP_AUTH`) proves the password without sending it. Keep the plain flow only for migrations through a user-migration trigger.",
+        "Cognito → User pools → the pool → App clients → the client → Edit: untick ALLOW_USER_PASSWORD_AUTH, keep ALLOW_USER_SRP_AUTH and ALLOW_REFRESH_TOKEN_AUTH.",
+        "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --explicit-auth-flows ALLOW_USER_SRP_AUTH ALLOW_REFRESH_TOKEN_AUTH  (omitted settings are reset: pass the client's current settings too)",
+        no_user_password_auth
+    ),
+    check!(
+        Cognito,
+        "cognito_client_no_implicit_oauth_flow",
+        "Cognito app clients do not use the OAuth implicit grant",
+        Medium,
+        "The implicit grant returns tokens in the redirect URL, where browser history, logs and referrers can leak them, with no PKCE binding. OAuth 2.0 Security Best Current Practice (RFC 9700) says not to use it; use the authorization code grant with PKCE.",
+        "Cognito → User pools → the pool → App clients → the client → Login pages → Edit: OAuth grant types: Authorization code grant only.",
+        "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --allowed-o-auth-flows code --allowed-o-auth-flows-user-pool-client  (omitted settings are reset: pass the client's current settings too)",
+        no_implicit_flow
+    ),
+    check!(
+        Cognito,
+        "cognito_client_callback_urls_https",
+        "Cognito app client callback URLs use HTTPS",
+        Medium,
+        "Authorization codes and tokens are delivered to the callback URL: over plain `http://` anyone on the network path can take them. `http://localhost` (development) and custom app schemes (`myapp://`, native apps per RFC 8252) are accepted.",
+        "Cognito → User pools → the pool → App clients → the client → Login pages → Edit: change every http:// callback URL to https://.",
+        "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --callback-urls https://app.example.com/callback  (omitted settings are reset: pass the client's current settings too)",
+        callback_urls_https
+    ),
+    check!(
+        Cognito,
+        "cognito_client_prevent_user_existence_errors",
+        "Cognito app clients do not reveal whether a user exists",
+        Low,
+        "With `PreventUserExistenceErrors` at `LEGACY`, sign-in, confirmation and password-reset answers differ for unknown users (`UserNotFoundException`), letting anyone enumerate valid usernames for targeted guessing or phishing. `ENABLED` returns the same generic error.",
+        "Cognito → User pools → the pool → App clients → the client → Edit: Advanced security configurations → Prevent user existence errors.",
+        "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --prevent-user-existence-errors ENABLED  (omitted settings are reset: pass the client's current settings too)",
+        prevent_user_existence_errors
+    ),
+    check!(
+        Cognito,
+        "cognito_client_refresh_token_validity",
+        "Cognito app client refresh tokens expire within 90 days",
+        Low,
+        "A refresh token mints new access tokens until it expires, so a stolen one is a standing session. Cognito's default is 30 days and its maximum ten years; this check accepts up to 90 days.",
+        "Cognito → User pools → the pool → App clients → the client → Edit: Refresh token expiration of 90 days or less.",
+        "aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --refresh-token-validity 30 --token-validity-units RefreshToken=days  (omitted settings are reset: pass the client's current settings too)",
+        refresh_token_validity
+    ),
 ];
 
 /// Runs `judge` on every user pool (`None`: not applicable), turning regions that could

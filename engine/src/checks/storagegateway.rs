@@ -1,9 +1,9 @@
 //! Storage Gateway checks: KMS keys on file shares and volumes, NFS client lists, SMB
 //! encryption, and gateway software support and updates.
 
-use super::{Check, CheckMeta, Outcome, Remediation, Severity, not_collected};
+use super::{Check, Outcome, not_collected};
 use crate::Status;
-use crate::inventory::{FileShare, Gateway, GatewayInfo, Inventory, Service, StorageGatewayRegion};
+use crate::inventory::{FileShare, Gateway, GatewayInfo, Inventory, StorageGatewayRegion};
 use crate::types::Region;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -11,89 +11,67 @@ use serde_json::json;
 /// An available software update not installed within this many days fails.
 const UPDATE_GRACE_DAYS: i64 = 30;
 
-macro_rules! meta {
-    ($id:literal, $title:literal, $sev:ident, $rationale:literal, $console:literal, $cli:literal) => {
-        CheckMeta {
-            id: $id,
-            title: $title,
-            service: Service::StorageGateway,
-            severity: Severity::$sev,
-            rationale: $rationale,
-            remediation: Remediation {
-                console: $console,
-                cli: $cli,
-            },
-        }
-    };
-}
-
 pub(super) const CHECKS: &[Check] = &[
-    Check {
-        meta: meta!(
-            "storagegateway_file_share_kms_encrypted",
-            "Storage Gateway file shares encrypt objects with a customer KMS key",
-            Low,
-            "File shares always encrypt the S3 objects they write; by default with S3-managed keys (SSE-S3), which anyone with S3 read access can decrypt. A customer KMS key (SSE-KMS or DSSE-KMS) adds a key policy as a second gate, CloudTrail records of every use, and the option to revoke access by disabling the key.",
-            "Storage Gateway → File shares → the share → Edit → Encryption: SSE-KMS (or DSSE-KMS) with your KMS key.",
-            "aws storagegateway update-nfs-file-share --file-share-arn <arn> --encryption-type SseKms --kms-key <key-arn>  (SMB: update-smb-file-share)"
-        ),
-        eval: file_share_kms,
-    },
-    Check {
-        meta: meta!(
-            "storagegateway_volume_kms_encrypted",
-            "Storage Gateway volumes are encrypted with a customer KMS key",
-            Low,
-            "Volume data stored in AWS is always encrypted, by default with S3-managed keys. A customer KMS key puts a key policy and CloudTrail-logged key use in front of the data. The key is chosen at creation: an existing volume is re-created from a snapshot with the key.",
-            "Storage Gateway → Volumes → Create volume from a snapshot of the volume, with Encryption: KMS key; move initiators over, then delete the old volume.",
-            "aws storagegateway create-cached-iscsi-volume --gateway-arn <gw-arn> --snapshot-id <snap-id> --kms-encrypted --kms-key <key-arn> --target-name <name> --network-interface-id <ip> --volume-size-in-bytes <n> --client-token <token>"
-        ),
-        eval: volume_kms,
-    },
-    Check {
-        meta: meta!(
-            "storagegateway_nfs_share_not_open_to_all",
-            "Storage Gateway NFS file shares are not mountable from any address",
-            Medium,
-            "NFS trusts the client's claimed identity; a share whose allowed clients include `0.0.0.0/0` can be mounted by any host that reaches the gateway, and with `NoSquash` act as root on the files. List the clients' CIDRs instead.",
-            "Storage Gateway → File shares → the NFS share → Edit → Allowed clients: replace 0.0.0.0/0 with the client networks.",
-            "aws storagegateway update-nfs-file-share --file-share-arn <arn> --client-list 10.0.0.0/24"
-        ),
-        eval: nfs_not_open,
-    },
-    Check {
-        meta: meta!(
-            "storagegateway_smb_encryption_required",
-            "Storage Gateway SMB shares require encrypted connections",
-            Medium,
-            "With the SMB security level `ClientSpecified` (or only signing required), clients may connect without SMB encryption, sending file contents and credentials' derivatives readable on the network. `MandatoryEncryption` refuses unencrypted sessions (SMBv3 clients).",
-            "Storage Gateway → Gateways → the gateway → Actions → Edit SMB settings → Security level: Enforce encryption.",
-            "aws storagegateway update-smb-security-strategy --gateway-arn <arn> --smb-security-strategy MandatoryEncryption"
-        ),
-        eval: smb_encryption,
-    },
-    Check {
-        meta: meta!(
-            "storagegateway_gateway_software_supported",
-            "Storage Gateway gateways still receive software updates",
-            Medium,
-            "After its software-updates end date (or deprecation date) a gateway gets no more fixes, security fixes included. Replace it with a gateway on a supported appliance before then.",
-            "Storage Gateway → Gateways → the gateway → Details: check Software updates end date; deploy a new gateway and migrate the shares or volumes to it.",
-            "aws storagegateway describe-gateway-information --gateway-arn <arn> --query '[SoftwareUpdatesEndDate,DeprecationDate]'"
-        ),
-        eval: software_supported,
-    },
-    Check {
-        meta: meta!(
-            "storagegateway_gateway_software_up_to_date",
-            "Storage Gateway gateways install available software updates within 30 days",
-            Low,
-            "Gateway updates carry security fixes. An update that has been available for more than 30 days and is still not applied means the maintenance window or automatic updates are not working.",
-            "Storage Gateway → Gateways → the gateway → Actions → Apply update now (or set a maintenance window with automatic updates).",
-            "aws storagegateway update-gateway-software-now --gateway-arn <arn>"
-        ),
-        eval: software_up_to_date,
-    },
+    check!(
+        StorageGateway,
+        "storagegateway_file_share_kms_encrypted",
+        "Storage Gateway file shares encrypt objects with a customer KMS key",
+        Low,
+        "File shares always encrypt the S3 objects they write; by default with S3-managed keys (SSE-S3), which anyone with S3 read access can decrypt. A customer KMS key (SSE-KMS or DSSE-KMS) adds a key policy as a second gate, CloudTrail records of every use, and the option to revoke access by disabling the key.",
+        "Storage Gateway → File shares → the share → Edit → Encryption: SSE-KMS (or DSSE-KMS) with your KMS key.",
+        "aws storagegateway update-nfs-file-share --file-share-arn <arn> --encryption-type SseKms --kms-key <key-arn>  (SMB: update-smb-file-share)",
+        file_share_kms
+    ),
+    check!(
+        StorageGateway,
+        "storagegateway_volume_kms_encrypted",
+        "Storage Gateway volumes are encrypted with a customer KMS key",
+        Low,
+        "Volume data stored in AWS is always encrypted, by default with S3-managed keys. A customer KMS key puts a key policy and CloudTrail-logged key use in front of the data. The key is chosen at creation: an existing volume is re-created from a snapshot with the key.",
+        "Storage Gateway → Volumes → Create volume from a snapshot of the volume, with Encryption: KMS key; move initiators over, then delete the old volume.",
+        "aws storagegateway create-cached-iscsi-volume --gateway-arn <gw-arn> --snapshot-id <snap-id> --kms-encrypted --kms-key <key-arn> --target-name <name> --network-interface-id <ip> --volume-size-in-bytes <n> --client-token <token>",
+        volume_kms
+    ),
+    check!(
+        StorageGateway,
+        "storagegateway_nfs_share_not_open_to_all",
+        "Storage Gateway NFS file shares are not mountable from any address",
+        Medium,
+        "NFS trusts the client's claimed identity; a share whose allowed clients include `0.0.0.0/0` can be mounted by any host that reaches the gateway, and with `NoSquash` act as root on the files. List the clients' CIDRs instead.",
+        "Storage Gateway → File shares → the NFS share → Edit → Allowed clients: replace 0.0.0.0/0 with the client networks.",
+        "aws storagegateway update-nfs-file-share --file-share-arn <arn> --client-list 10.0.0.0/24",
+        nfs_not_open
+    ),
+    check!(
+        StorageGateway,
+        "storagegateway_smb_encryption_required",
+        "Storage Gateway SMB shares require encrypted connections",
+        Medium,
+        "With the SMB security level `ClientSpecified` (or only signing required), clients may connect without SMB encryption, sending file contents and credentials' derivatives readable on the network. `MandatoryEncryption` refuses unencrypted sessions (SMBv3 clients).",
+        "Storage Gateway → Gateways → the gateway → Actions → Edit SMB settings → Security level: Enforce encryption.",
+        "aws storagegateway update-smb-security-strategy --gateway-arn <arn> --smb-security-strategy MandatoryEncryption",
+        smb_encryption
+    ),
+    check!(
+        StorageGateway,
+        "storagegateway_gateway_software_supported",
+        "Storage Gateway gateways still receive software updates",
+        Medium,
+        "After its software-updates end date (or deprecation date) a gateway gets no more fixes, security fixes included. Replace it with a gateway on a supported appliance before then.",
+        "Storage Gateway → Gateways → the gateway → Details: check Software updates end date; deploy a new gateway and migrate the shares or volumes to it.",
+        "aws storagegateway describe-gateway-information --gateway-arn <arn> --query '[SoftwareUpdatesEndDate,DeprecationDate]'",
+        software_supported
+    ),
+    check!(
+        StorageGateway,
+        "storagegateway_gateway_software_up_to_date",
+        "Storage Gateway gateways install available software updates within 30 days",
+        Low,
+        "Gateway updates carry security fixes. An update that has been available for more than 30 days and is still not applied means the maintenance window or automatic updates are not working.",
+        "Storage Gateway → Gateways → the gateway → Actions → Apply update now (or set a maintenance window with automatic updates).",
+        "aws storagegateway update-gateway-software-now --gateway-arn <arn>",
+        software_up_to_date
+    ),
 ];
 
 const GATEWAY: &str = "AwsStorageGatewayGateway";
