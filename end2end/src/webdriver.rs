@@ -12,7 +12,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -238,17 +238,15 @@ pub struct Browser {
     session: Session,
     /// Declared before the folders so it stops before they are removed.
     _driver: Driver,
-    downloads: tempfile::TempDir,
+    downloads: DownloadFolder,
     _profile: tempfile::TempDir,
-    /// Downloads already handed out by [`Browser::wait_for_download`].
-    seen_downloads: Mutex<HashSet<PathBuf>>,
 }
 
 impl std::fmt::Debug for Browser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Browser")
             .field("session", &self.session.url)
-            .field("downloads", &self.downloads.path())
+            .field("downloads", &self.downloads.dir.path())
             .finish_non_exhaustive()
     }
 }
@@ -350,9 +348,8 @@ impl Browser {
         Ok(Browser {
             session,
             _driver: driver,
-            downloads,
+            downloads: DownloadFolder::new(downloads),
             _profile: profile,
-            seen_downloads: Mutex::new(HashSet::new()),
         })
     }
 
@@ -440,7 +437,7 @@ impl Browser {
 
     /// The folder downloads land in (removed with the browser).
     pub fn download_dir(&self) -> &Path {
-        self.downloads.path()
+        self.downloads.dir.path()
     }
 
     /// Waits for a finished download with extension `ext` (`csv` or `.csv`) that no earlier
@@ -450,7 +447,7 @@ impl Browser {
         let ext = ext.trim_start_matches('.');
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(found) = self.new_download(ext)? {
+            if let Some(found) = self.downloads.new_download(ext)? {
                 return Ok(found);
             }
             if Instant::now() > deadline {
@@ -479,21 +476,6 @@ impl Browser {
         }
     }
 
-    fn new_download(&self, ext: &str) -> Result<Option<PathBuf>> {
-        let dir = self.download_dir();
-        let mut done: Vec<PathBuf> = std::fs::read_dir(dir)
-            .with_context(|| format!("listing {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)))
-            .collect();
-        done.sort();
-        let mut seen = self
-            .seen_downloads
-            .lock()
-            .map_err(|_| anyhow!("download bookkeeping poisoned by a panic"))?;
-        Ok(done.into_iter().find(|p| seen.insert(p.clone())))
-    }
-
     /// Closes the session (Chromium exits), then stops chromedriver.
     pub async fn quit(self) -> Result<()> {
         self.session
@@ -501,6 +483,70 @@ impl Browser {
             .await
             .context("closing the session")?;
         Ok(())
+    }
+}
+
+/// The browser's download folder and what [`Browser::wait_for_download`] saw in it.
+struct DownloadFolder {
+    dir: tempfile::TempDir,
+    /// Downloads already handed out.
+    seen: Mutex<HashSet<PathBuf>>,
+    /// Each candidate download's size at the last poll (`None`: unreadable).
+    sizes: Mutex<HashMap<PathBuf, Option<u64>>>,
+}
+
+impl DownloadFolder {
+    fn new(dir: tempfile::TempDir) -> Self {
+        Self {
+            dir,
+            seen: Mutex::new(HashSet::new()),
+            sizes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A download counts as finished once no `.crdownload` is left in the folder and its size
+    /// held still between two polls: Chromium reserves the final name with an empty file
+    /// while the body still streams into `<name>.crdownload`, so the final name alone can be
+    /// read too early.
+    fn new_download(&self, ext: &str) -> Result<Option<PathBuf>> {
+        let dir = self.dir.path();
+        let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("listing {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        let mut sizes = self
+            .sizes
+            .lock()
+            .map_err(|_| anyhow!("download bookkeeping poisoned by a panic"))?;
+        if entries
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "crdownload"))
+        {
+            sizes.clear();
+            return Ok(None);
+        }
+        let mut done: Vec<PathBuf> = entries
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)))
+            .collect();
+        done.sort();
+        let mut seen = self
+            .seen
+            .lock()
+            .map_err(|_| anyhow!("download bookkeeping poisoned by a panic"))?;
+        for path in done {
+            if seen.contains(&path) {
+                continue;
+            }
+            let size = std::fs::metadata(&path).map(|m| m.len()).ok();
+            let steady = size.is_some() && sizes.get(&path) == Some(&size);
+            sizes.insert(path.clone(), size);
+            if steady {
+                seen.insert(path.clone());
+                return Ok(Some(path));
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -654,7 +700,7 @@ fn decode_base64(text: &str) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::decode_base64;
+    use super::{DownloadFolder, decode_base64};
 
     #[test]
     fn base64_decodes_padded_and_unpadded_text() {
@@ -662,5 +708,29 @@ mod tests {
         assert_eq!(decode_base64("aGVsbG8").unwrap(), b"hello");
         assert_eq!(decode_base64("iVBORw0KGgo=").unwrap(), b"\x89PNG\r\n\x1a\n");
         assert!(decode_base64("a$b").is_err());
+    }
+
+    #[test]
+    fn a_download_is_handed_out_only_after_chromium_renamed_it_and_its_size_held_still() {
+        let folder = DownloadFolder::new(tempfile::tempdir().unwrap());
+        let dir = folder.dir.path().to_owned();
+        // Chromium reserves the final name with an empty file while the body streams in.
+        std::fs::write(dir.join("report.csv"), "").unwrap();
+        std::fs::write(dir.join("report.csv.crdownload"), "account,sev").unwrap();
+        assert_eq!(folder.new_download("csv").unwrap(), None);
+        assert_eq!(folder.new_download("csv").unwrap(), None);
+
+        std::fs::remove_file(dir.join("report.csv.crdownload")).unwrap();
+        std::fs::write(dir.join("report.csv"), "account,severity\n").unwrap();
+        // First sight: size not yet known to be steady.
+        assert_eq!(folder.new_download("csv").unwrap(), None);
+        assert_eq!(
+            folder.new_download("csv").unwrap(),
+            Some(dir.join("report.csv"))
+        );
+        // Handed out once only; other extensions are not looked at.
+        assert_eq!(folder.new_download("csv").unwrap(), None);
+        std::fs::write(dir.join("notes.txt"), "x").unwrap();
+        assert_eq!(folder.new_download("csv").unwrap(), None);
     }
 }
