@@ -52,9 +52,13 @@ pub fn render(report: &Report) -> String {
     );
     cover(&mut h, report);
     summary(&mut h, report);
-    controls(&mut h, &report.controls, report.accounts.len() > 1);
+    let many = report.account_rows.len() > 1;
+    controls(&mut h, &report.controls, many);
+    if many {
+        accounts_table(&mut h, report);
+    }
     for a in &report.accounts {
-        account(&mut h, a, report.accounts.len() > 1);
+        account(&mut h, a, many);
     }
     appendix(&mut h, report);
     h.push_str("</body></html>\n");
@@ -74,7 +78,7 @@ fn cover(h: &mut String, r: &Report) {
         e(&r.framework.title),
         e(&r.framework.key),
         date(r.generated_at),
-        r.accounts.len(),
+        r.account_rows.len(),
         e(&r.framework.coverage_note),
     );
 }
@@ -201,6 +205,46 @@ fn controls(h: &mut String, rows: &[ControlRow], many_accounts: bool) {
     h.push_str("</tbody></table></section>");
 }
 
+/// Every account in scope, one row each, and which have a section.
+fn accounts_table(h: &mut String, r: &Report) {
+    let e = escape;
+    h.push_str("<section><h2>Accounts</h2>");
+    let detailed = r.accounts.len();
+    if detailed < r.account_rows.len() {
+        let _ = write!(
+            h,
+            "<p class=\"note\">Sections follow for the {detailed} lowest-scoring of the {} \
+             accounts (at most {} per report); a report per team or per account \
+             (<code>rampart report --account ID</code>) details the others.</p>",
+            r.account_rows.len(),
+            r.limits.detailed_accounts
+        );
+    }
+    h.push_str(
+        "<table><thead><tr><th>Account</th><th>Team</th><th>Score</th>\
+         <th>Controls failing</th><th>Failed</th><th>Muted</th><th>Collection errors</th>\
+         </tr></thead><tbody>",
+    );
+    for a in &r.account_rows {
+        let _ = write!(
+            h,
+            "<tr><td>{} <span class=\"id\">{}</span>{}</td><td>{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td></tr>",
+            e(&a.name),
+            e(&a.id),
+            if a.detailed { " · section below" } else { "" },
+            e(a.team.as_deref().unwrap_or("—")),
+            score(a.score),
+            a.controls_failing,
+            a.failed_findings,
+            a.muted_findings,
+            a.collection_errors,
+        );
+    }
+    h.push_str("</tbody></table></section>");
+}
+
 fn account(h: &mut String, a: &AccountSection, many_accounts: bool) {
     let e = escape;
     let _ = write!(
@@ -227,14 +271,30 @@ fn account(h: &mut String, a: &AccountSection, many_accounts: bool) {
             let _ = write!(h, "<p>Failing controls: {}</p>", failing.join(", "));
         }
     }
-    let _ = write!(h, "<h3>Failed findings ({})</h3>", a.failed.len());
-    if a.failed.is_empty() {
+    let _ = write!(h, "<h3>Failed findings ({})</h3>", a.failed_total);
+    if a.failed_total == 0 {
         h.push_str("<p>None.</p>");
+    } else if a.failed.len() < a.failed_total {
+        let _ = write!(
+            h,
+            "<p class=\"note\">The {} most severe are listed; the CSV, JSON, OCSF and ASFF \
+             exports carry all {}.</p>",
+            a.failed.len(),
+            a.failed_total
+        );
     }
     for f in &a.failed {
         failed_finding(h, f);
     }
-    let _ = write!(h, "<h3>Muted findings ({})</h3>", a.muted.len());
+    let _ = write!(h, "<h3>Muted findings ({})</h3>", a.muted_total);
+    if a.muted.len() < a.muted_total {
+        let _ = write!(
+            h,
+            "<p class=\"note\">The {} most severe are listed, of {}.</p>",
+            a.muted.len(),
+            a.muted_total
+        );
+    }
     if a.muted.is_empty() {
         h.push_str("<p>None.</p>");
     } else {
@@ -300,6 +360,13 @@ fn failed_finding(h: &mut String, f: &FailedFinding) {
 
 fn appendix(h: &mut String, r: &Report) {
     h.push_str("<section><h2>Appendix A: scan coverage</h2>");
+    let detailed = r.accounts.len();
+    if detailed < r.account_rows.len() {
+        let _ = write!(
+            h,
+            "<p class=\"note\">Shown for the {detailed} accounts with a section.</p>"
+        );
+    }
     for a in &r.accounts {
         let _ = write!(
             h,
@@ -331,10 +398,20 @@ fn appendix(h: &mut String, r: &Report) {
         h.push_str("</tbody></table>");
     }
     h.push_str("</section><section><h2>Appendix B: collection errors</h2>");
-    let total: usize = r.accounts.iter().map(|a| a.errors.len()).sum();
+    let listed: usize = r.accounts.iter().map(|a| a.errors.len()).sum();
+    let total = r.summary.collection_errors;
     if total == 0 {
         h.push_str("<p>Every API call of every scan in scope succeeded.</p>");
-    } else {
+    } else if listed < total {
+        let _ = write!(
+            h,
+            "<p class=\"note\">{listed} of the {total} collection errors are listed: those of \
+             the accounts with a section, at most {} each. The accounts table counts every \
+             account's errors.</p>",
+            r.limits.errors_per_account
+        );
+    }
+    if listed > 0 {
         h.push_str(
             "<table><thead><tr><th>Account</th><th>Service</th><th>Region</th><th>API</th>\
              <th>Error</th></tr></thead><tbody>",

@@ -1,4 +1,4 @@
-//! Compliance reports: [`model::build`] turns engine types (scan reports, the frameworks
+//! Compliance reports: [`ReportBuilder`] folds engine types (scan reports, the frameworks
 //! catalogue, control evaluation) into a [`Report`]; [`html::render`] lays it out as one
 //! self-contained HTML file and [`pdf::render`] typesets it with Typst (used as a library,
 //! with the fonts of `typst-assets` compiled in, so the PDF is the same on every machine).
@@ -13,4 +13,7 @@ pub mod model;
 pub mod pdf;
 
 pub use error::ReportError;
-pub use model::{AccountInput, Mute, Report, Scope, ScopeKind, TrendPoint, build};
+pub use model::{
+    AccountFold, AccountInput, AccountMeta, Limits, Mute, MuteNote, Report, ReportBuilder, Scope,
+    ScopeKind, TrendPoint, build, build_with,
+};

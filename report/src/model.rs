@@ -7,11 +7,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rampart_engine::checks::{self, Finding, Severity, Status};
 use rampart_engine::coverage::{Coverage, Level};
 use rampart_engine::frameworks::{
-    CheckCounts, ControlKind, ControlStatus, Framework, catalog, evaluate_control,
+    CheckCounts, ControlKind, ControlStatus, Framework, FrameworkData, catalog, evaluate_control,
 };
+use rampart_engine::inventory::CollectionError;
 use rampart_engine::report::ScanReport;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// How much of a finding's evidence a report prints: auditors need the proof, not pages of
 /// policy JSON (the full evidence stays in the JSON export).
@@ -104,6 +106,12 @@ pub struct Report {
     pub summary: ExecutiveSummary,
     /// Every control of the framework with its worst status over the accounts in scope.
     pub controls: Vec<ControlRow>,
+    /// What the sections list at most.
+    pub limits: Limits,
+    /// Every account in scope, in the order given.
+    pub account_rows: Vec<AccountRow>,
+    /// The accounts with a section of their own (the lowest scores, at most
+    /// `limits.detailed_accounts`), in the order given.
     pub accounts: Vec<AccountSection>,
 }
 
@@ -227,10 +235,15 @@ pub struct AccountSection {
     pub trend: Vec<TrendPoint>,
     pub control_counts: StatusCounts,
     pub controls: Vec<ControlRow>,
+    /// The most severe failed findings, at most `limits.failed_per_account`.
     pub failed: Vec<FailedFinding>,
+    /// All failed findings of mapped checks (muted ones excluded), listed or not.
+    pub failed_total: usize,
     pub muted: Vec<MutedFinding>,
+    pub muted_total: usize,
     pub coverage: Vec<CoverageRow>,
     pub errors: Vec<ErrorRow>,
+    pub errors_total: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -283,41 +296,219 @@ pub struct ErrorRow {
     pub message: String,
 }
 
-/// Builds the report of `accounts` against `framework` as of `generated_at`.
+/// How much detail a report prints, so that its size stays bounded whatever the size of
+/// the organisation. Every account has a row in the accounts table and counts in every
+/// figure; only the `detailed_accounts` lowest-scoring accounts get a section of their own,
+/// and a section lists at most so many failed and muted findings (most severe first) and
+/// collection errors, saying how many it leaves out. The CSV, JSON, OCSF and ASFF exports
+/// carry every finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    pub detailed_accounts: usize,
+    pub failed_per_account: usize,
+    pub muted_per_account: usize,
+    pub errors_per_account: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            detailed_accounts: 25,
+            failed_per_account: 100,
+            muted_per_account: 100,
+            errors_per_account: 50,
+        }
+    }
+}
+
+/// One account's facts apart from its findings, which stream in through an
+/// [`AccountFold`].
+#[derive(Debug, Clone)]
+pub struct AccountMeta {
+    pub id: String,
+    pub name: String,
+    pub team: Option<String>,
+    pub environment: Option<String>,
+    pub scanned_at: DateTime<Utc>,
+    pub score: Option<f64>,
+    /// PASS and FAIL findings of every check (the score's base).
+    pub evaluated_findings: usize,
+    /// Earlier scores, oldest first (the latest scan's score is added when missing).
+    pub trend: Vec<TrendPoint>,
+    pub coverage: Option<Coverage>,
+    pub errors: Vec<CollectionError>,
+}
+
+/// Why a finding is accepted, as the report prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MuteNote {
+    pub reason: String,
+    pub owner: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// One row of the accounts table; every account in scope has one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountRow {
+    pub id: String,
+    pub name: String,
+    pub team: Option<String>,
+    pub environment: Option<String>,
+    pub scanned_at: DateTime<Utc>,
+    pub score: Option<f64>,
+    pub controls_failing: usize,
+    /// FAIL findings of checks mapped to the framework (muted ones excluded).
+    pub failed_findings: usize,
+    pub muted_findings: usize,
+    pub errored_findings: usize,
+    pub collection_errors: usize,
+    /// Whether the report has a section on this account.
+    pub detailed: bool,
+}
+
+/// Builds the report of `accounts` against `framework` as of `generated_at`, with the
+/// default [`Limits`].
 pub fn build(
     scope: Scope,
     framework: Framework,
     generated_at: DateTime<Utc>,
     accounts: Vec<AccountInput>,
 ) -> Result<Report, ReportError> {
-    let catalog = catalog().map_err(|e| ReportError::Catalog(e.to_string()))?;
-    let data = catalog
-        .framework(framework)
-        .ok_or(ReportError::UnknownFramework(framework.key()))?;
-    let controls_of = |check: &str| -> Vec<String> {
-        catalog
-            .compliance_of(check)
-            .remove(&framework)
-            .unwrap_or_default()
-    };
+    build_with(scope, framework, generated_at, Limits::default(), accounts)
+}
 
-    let mut sections = Vec::with_capacity(accounts.len());
-    // control index → (worst status, counts, failing accounts)
-    let mut overall: Vec<(Option<ControlStatus>, CheckCounts, usize)> =
-        vec![(None, CheckCounts::default(), 0); data.controls.len()];
+/// [`build`] with explicit limits.
+pub fn build_with(
+    scope: Scope,
+    framework: Framework,
+    generated_at: DateTime<Utc>,
+    limits: Limits,
+    accounts: Vec<AccountInput>,
+) -> Result<Report, ReportError> {
+    let mut builder = ReportBuilder::new(framework, generated_at, limits)?;
     for input in accounts {
-        let Split {
+        let meta = AccountMeta {
+            id: input.scan.account_id.as_str().to_owned(),
+            name: input.name,
+            team: input.team,
+            environment: input.environment,
+            scanned_at: input.scan.scanned_at,
+            score: input.scan.score,
+            evaluated_findings: input.scan.summary.passed + input.scan.summary.failed,
+            trend: input.trend,
+            coverage: input.coverage,
+            errors: input.scan.errors,
+        };
+        let mut fold = builder.account(meta);
+        for f in input.scan.findings {
+            let mute = mute_of(&input.mutes, &f).map(|m| MuteNote {
+                reason: m.reason.clone(),
+                owner: m.owner.clone(),
+                expires_at: m.expires_at,
+            });
+            fold.push(f, mute);
+        }
+        builder.add(fold);
+    }
+    Ok(builder.finish(scope))
+}
+
+/// Folds accounts into a report one at a time, keeping only what the report prints:
+/// counts, per-control results, and the bounded detail of [`Limits`]. Memory grows with
+/// the number of accounts (one table row each), not with the number of findings.
+pub struct ReportBuilder {
+    framework: Framework,
+    data: &'static FrameworkData,
+    generated_at: DateTime<Utc>,
+    limits: Limits,
+    /// check id → the framework's controls it answers (empty: not mapped).
+    controls_of: Arc<HashMap<String, Vec<String>>>,
+    /// control index → (worst status, counts, failing accounts)
+    overall: Vec<(Option<ControlStatus>, CheckCounts, usize)>,
+    rows: Vec<AccountRow>,
+    /// (row index, section) of the accounts that get a section.
+    sections: Vec<(usize, AccountSection)>,
+    risks: BTreeMap<String, Risk>,
+    by_severity: BTreeMap<Severity, usize>,
+    /// day → (score × weight, weight)
+    by_day: BTreeMap<NaiveDate, (f64, usize)>,
+    /// (score × weight, weight)
+    score: (f64, f64),
+}
+
+impl ReportBuilder {
+    pub fn new(
+        framework: Framework,
+        generated_at: DateTime<Utc>,
+        limits: Limits,
+    ) -> Result<Self, ReportError> {
+        let catalog = catalog().map_err(|e| ReportError::Catalog(e.to_string()))?;
+        let data = catalog
+            .framework(framework)
+            .ok_or(ReportError::UnknownFramework(framework.key()))?;
+        let controls_of = checks::registry()
+            .iter()
+            .map(|c| {
+                let controls = catalog
+                    .compliance_of(c.meta.id)
+                    .remove(&framework)
+                    .unwrap_or_default();
+                (c.meta.id.to_owned(), controls)
+            })
+            .collect();
+        Ok(ReportBuilder {
+            framework,
+            data,
+            generated_at,
+            limits,
+            controls_of: Arc::new(controls_of),
+            overall: vec![(None, CheckCounts::default(), 0); data.controls.len()],
+            rows: Vec::new(),
+            sections: Vec::new(),
+            risks: BTreeMap::new(),
+            by_severity: BTreeMap::new(),
+            by_day: BTreeMap::new(),
+            score: (0.0, 0.0),
+        })
+    }
+
+    /// Starts an account; push its findings into the fold, then [`ReportBuilder::add`] it.
+    pub fn account(&self, meta: AccountMeta) -> AccountFold {
+        AccountFold {
+            meta,
+            controls_of: Arc::clone(&self.controls_of),
+            limits: self.limits,
+            tally: BTreeMap::new(),
+            failed: Vec::new(),
+            failed_total: 0,
+            muted: Vec::new(),
+            muted_total: 0,
+            errored: 0,
+            failed_by_check: BTreeMap::new(),
+            failed_by_severity: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a folded account to the report.
+    pub fn add(&mut self, fold: AccountFold) {
+        let AccountFold {
+            meta,
             tally,
             failed,
+            failed_total,
             muted,
+            muted_total,
             errored,
-        } = split_findings(&input, &controls_of);
+            failed_by_check,
+            failed_by_severity,
+            ..
+        } = fold;
         let mut control_counts = StatusCounts::default();
-        let mut rows = Vec::with_capacity(data.controls.len());
-        for (i, control) in data.controls.iter().enumerate() {
+        let mut rows = Vec::with_capacity(self.data.controls.len());
+        for (i, control) in self.data.controls.iter().enumerate() {
             let result = evaluate_control(control, |id| tally.get(id).copied().unwrap_or_default());
             control_counts.add(result.status);
-            let slot = &mut overall[i];
+            let slot = &mut self.overall[i];
             slot.0 = Some(slot.0.map_or(result.status, |s| s.min(result.status)));
             slot.1.add(result.counts);
             if result.status == ControlStatus::Fail {
@@ -330,75 +521,338 @@ pub fn build(
                 usize::from(result.status == ControlStatus::Fail),
             ));
         }
-        let mut trend = input.trend.clone();
-        if let Some(score) = input.scan.score
-            && trend.last().is_none_or(|p| p.at < input.scan.scanned_at)
+
+        let mut trend = meta.trend;
+        if let Some(score) = meta.score
+            && trend.last().is_none_or(|p| p.at < meta.scanned_at)
         {
             trend.push(TrendPoint {
-                at: input.scan.scanned_at,
+                at: meta.scanned_at,
                 score,
-                evaluated: input.scan.summary.passed + input.scan.summary.failed,
+                evaluated: meta.evaluated_findings,
             });
         }
-        sections.push(AccountSection {
-            id: input.scan.account_id.as_str().to_owned(),
-            name: input.name,
-            team: input.team,
-            environment: input.environment,
-            scanned_at: input.scan.scanned_at,
-            score: input.scan.score,
-            evaluated_findings: input.scan.summary.passed + input.scan.summary.failed,
+        for p in &trend {
+            let e = self.by_day.entry(p.at.date_naive()).or_insert((0.0, 0));
+            e.0 += p.score * p.evaluated as f64;
+            e.1 += p.evaluated;
+        }
+        if let Some(score) = meta.score {
+            let w = meta.evaluated_findings as f64;
+            self.score.0 += score * w;
+            self.score.1 += w;
+        }
+        for (check_id, (severity, title, resources)) in failed_by_check {
+            let controls = self.controls_of.get(&check_id).cloned().unwrap_or_default();
+            let risk = self.risks.entry(check_id.clone()).or_insert_with(|| Risk {
+                check_id,
+                title,
+                severity,
+                accounts: 0,
+                resources: 0,
+                controls,
+            });
+            risk.accounts += 1;
+            risk.resources += resources;
+        }
+        for (severity, n) in failed_by_severity {
+            *self.by_severity.entry(severity).or_default() += n;
+        }
+
+        let index = self.rows.len();
+        self.rows.push(AccountRow {
+            id: meta.id.clone(),
+            name: meta.name.clone(),
+            team: meta.team.clone(),
+            environment: meta.environment.clone(),
+            scanned_at: meta.scanned_at,
+            score: meta.score,
+            controls_failing: control_counts.fail,
+            failed_findings: failed_total,
+            muted_findings: muted_total,
+            errored_findings: errored,
+            collection_errors: meta.errors.len(),
+            detailed: false,
+        });
+        if self.limits.detailed_accounts == 0 {
+            return;
+        }
+        // Evict before building when this account would be the first to go anyway.
+        if self.sections.len() >= self.limits.detailed_accounts
+            && let Some(best) = self.best_detailed()
+            && detail_rank(meta.score) >= detail_rank(self.sections[best].1.score)
+        {
+            return;
+        }
+        let errors_total = meta.errors.len();
+        let section = AccountSection {
+            id: meta.id,
+            name: meta.name,
+            team: meta.team,
+            environment: meta.environment,
+            scanned_at: meta.scanned_at,
+            score: meta.score,
+            evaluated_findings: meta.evaluated_findings,
             errored_findings: errored,
             trend,
             control_counts,
             controls: rows,
-            failed,
-            muted,
-            coverage: input.coverage.map(coverage_rows).unwrap_or_default(),
-            errors: input
-                .scan
+            failed: failed_rows(failed, self.limits.failed_per_account),
+            failed_total,
+            muted: sorted_muted(muted, self.limits.muted_per_account),
+            muted_total,
+            coverage: meta.coverage.map(coverage_rows).unwrap_or_default(),
+            errors: meta
                 .errors
-                .iter()
+                .into_iter()
+                .take(self.limits.errors_per_account)
                 .map(|e| ErrorRow {
                     service: e.service.label().to_owned(),
                     region: e.region.as_ref().map(|r| r.as_str().to_owned()),
-                    api: e.api.clone(),
-                    code: e.code.clone(),
-                    message: e.message.clone(),
+                    api: e.api,
+                    code: e.code,
+                    message: e.message,
                 })
                 .collect(),
-        });
+            errors_total,
+        };
+        self.sections.push((index, section));
+        if self.sections.len() > self.limits.detailed_accounts
+            && let Some(best) = self.best_detailed()
+        {
+            self.sections.swap_remove(best);
+        }
     }
 
-    let controls: Vec<ControlRow> = data
-        .controls
-        .iter()
-        .zip(overall)
-        .map(|(control, (status, counts, failing))| {
-            let status = status.unwrap_or(match control.kind {
-                ControlKind::Automated { .. } => ControlStatus::NotApplicable,
-                ControlKind::Manual { .. } => ControlStatus::Manual,
-                ControlKind::NotCovered { .. } => ControlStatus::NotCovered,
-            });
-            control_row(control, status, counts, failing)
+    /// The detailed account that needs detail least: the highest score, the later one on
+    /// a tie.
+    fn best_detailed(&self) -> Option<usize> {
+        self.sections
+            .iter()
+            .enumerate()
+            .max_by(|(_, (ia, a)), (_, (ib, b))| {
+                detail_rank(a.score)
+                    .total_cmp(&detail_rank(b.score))
+                    .then(ia.cmp(ib))
+            })
+            .map(|(i, _)| i)
+    }
+
+    /// The report, with `scope` on its cover.
+    pub fn finish(self, scope: Scope) -> Report {
+        let controls: Vec<ControlRow> = self
+            .data
+            .controls
+            .iter()
+            .zip(self.overall)
+            .map(|(control, (status, counts, failing))| {
+                let status = status.unwrap_or(match control.kind {
+                    ControlKind::Automated { .. } => ControlStatus::NotApplicable,
+                    ControlKind::Manual { .. } => ControlStatus::Manual,
+                    ControlKind::NotCovered { .. } => ControlStatus::NotCovered,
+                });
+                control_row(control, status, counts, failing)
+            })
+            .collect();
+        let mut counts = StatusCounts::default();
+        for c in &controls {
+            counts.add(c.status);
+        }
+        let score =
+            (self.score.1 > 0.0).then(|| (10.0 * self.score.0 / self.score.1).round() / 10.0);
+        // One point per day: that day's scans weighted like the headline score.
+        let trend = self
+            .by_day
+            .into_iter()
+            .filter(|(_, (_, n))| *n > 0)
+            .filter_map(|(day, (sum, n))| {
+                let at = day.and_hms_opt(0, 0, 0)?.and_utc();
+                Some(TrendPoint {
+                    at,
+                    score: (10.0 * sum / n as f64).round() / 10.0,
+                    evaluated: n,
+                })
+            })
+            .collect();
+        let mut top_risks: Vec<Risk> = self.risks.into_values().collect();
+        top_risks.sort_by(|a, b| {
+            (b.severity, b.accounts, b.resources, &a.check_id).cmp(&(
+                a.severity,
+                a.accounts,
+                a.resources,
+                &b.check_id,
+            ))
+        });
+        top_risks.truncate(TOP_RISKS);
+
+        let mut rows = self.rows;
+        let mut sections = self.sections;
+        sections.sort_by_key(|(i, _)| *i);
+        for (i, _) in &sections {
+            if let Some(row) = rows.get_mut(*i) {
+                row.detailed = true;
+            }
+        }
+        let summary = ExecutiveSummary {
+            score,
+            trend,
+            accounts: rows.len(),
+            controls: counts,
+            failed_findings: rows.iter().map(|a| a.failed_findings).sum(),
+            failed_by_severity: Severity::ALL
+                .into_iter()
+                .map(|severity| SeverityCount {
+                    severity,
+                    count: self.by_severity.get(&severity).copied().unwrap_or(0),
+                })
+                .collect(),
+            muted_findings: rows.iter().map(|a| a.muted_findings).sum(),
+            errored_findings: rows.iter().map(|a| a.errored_findings).sum(),
+            collection_errors: rows.iter().map(|a| a.collection_errors).sum(),
+            top_risks,
+        };
+        Report {
+            title: format!("{} compliance report", self.data.title),
+            scope,
+            generated_at: self.generated_at,
+            framework: FrameworkInfo {
+                key: self.framework.key().to_owned(),
+                title: self.data.title.clone(),
+                version: self.data.version.clone(),
+                source: self.data.source.clone(),
+                coverage_note: self.data.scope.clone(),
+            },
+            summary,
+            controls,
+            limits: self.limits,
+            account_rows: rows,
+            accounts: sections.into_iter().map(|(_, s)| s).collect(),
+        }
+    }
+}
+
+/// Lower ranks need a section more: the score, an account without one last.
+fn detail_rank(score: Option<f64>) -> f64 {
+    score.unwrap_or(f64::INFINITY)
+}
+
+/// One account's findings as they stream in: counts of everything, and the most severe
+/// failed and muted findings up to the limits.
+pub struct AccountFold {
+    meta: AccountMeta,
+    controls_of: Arc<HashMap<String, Vec<String>>>,
+    limits: Limits,
+    /// Counts per check; muted findings count as muted.
+    tally: BTreeMap<String, CheckCounts>,
+    failed: Vec<(Finding, Vec<String>)>,
+    failed_total: usize,
+    muted: Vec<MutedFinding>,
+    muted_total: usize,
+    /// ERROR findings of checks the framework maps.
+    errored: usize,
+    /// check → (severity, title, FAIL findings), checks the framework maps.
+    failed_by_check: BTreeMap<String, (Severity, String, usize)>,
+    failed_by_severity: BTreeMap<Severity, usize>,
+}
+
+impl AccountFold {
+    /// Adds one finding; `mute` says why it is accepted (ignored for a PASS).
+    pub fn push(&mut self, f: Finding, mute: Option<MuteNote>) {
+        let mute = mute.filter(|_| f.status != Status::Pass);
+        let counts = match self.tally.get_mut(&f.check_id) {
+            Some(c) => c,
+            None => self.tally.entry(f.check_id.clone()).or_default(),
+        };
+        if mute.is_some() {
+            counts.muted += 1;
+        } else {
+            counts.add_status(f.status, 1);
+        }
+        let Some(controls) = self.controls_of.get(&f.check_id).filter(|c| !c.is_empty()) else {
+            return;
+        };
+        match (mute, f.status) {
+            (Some(m), _) => {
+                self.muted_total += 1;
+                self.muted.push(MutedFinding {
+                    check_id: f.check_id,
+                    title: f.title,
+                    severity: f.severity,
+                    status: f.status,
+                    region: f.region.map(|r| r.as_str().to_owned()),
+                    resource: f.resource_arn,
+                    reason: m.reason,
+                    owner: m.owner,
+                    expires_at: m.expires_at,
+                    controls: controls.clone(),
+                });
+                let cap = self.limits.muted_per_account;
+                if self.muted.len() >= cap.max(1).saturating_mul(2) {
+                    self.muted = sorted_muted(std::mem::take(&mut self.muted), cap);
+                }
+            }
+            (None, Status::Fail) => {
+                self.failed_total += 1;
+                *self.failed_by_severity.entry(f.severity).or_default() += 1;
+                match self.failed_by_check.get_mut(&f.check_id) {
+                    Some(e) => e.2 += 1,
+                    None => {
+                        self.failed_by_check
+                            .insert(f.check_id.clone(), (f.severity, f.title.clone(), 1));
+                    }
+                }
+                let controls = controls.clone();
+                self.failed.push((f, controls));
+                let cap = self.limits.failed_per_account;
+                if self.failed.len() >= cap.max(1).saturating_mul(2) {
+                    sort_failed(&mut self.failed);
+                    self.failed.truncate(cap);
+                }
+            }
+            (None, Status::Error) => self.errored += 1,
+            (None, Status::Pass) => {}
+        }
+    }
+}
+
+/// Most severe first, then by check and resource.
+fn sort_failed(failed: &mut [(Finding, Vec<String>)]) {
+    failed.sort_by(|(a, _), (b, _)| {
+        (b.severity, &a.check_id, &a.resource_arn).cmp(&(a.severity, &b.check_id, &b.resource_arn))
+    });
+}
+
+fn failed_rows(mut failed: Vec<(Finding, Vec<String>)>, cap: usize) -> Vec<FailedFinding> {
+    sort_failed(&mut failed);
+    failed.truncate(cap);
+    failed
+        .into_iter()
+        .map(|(f, controls)| {
+            let remediation = checks::find(&f.check_id).map(|c| c.meta.remediation);
+            let (evidence, evidence_truncated) = evidence_text(&f.evidence);
+            FailedFinding {
+                region: f.region.map(|r| r.as_str().to_owned()),
+                check_id: f.check_id,
+                title: f.title,
+                severity: f.severity,
+                resource: f.resource_arn,
+                message: f.message,
+                evidence,
+                evidence_truncated,
+                remediation_console: remediation.map(|r| r.console.to_owned()),
+                remediation_cli: remediation.map(|r| r.cli.to_owned()),
+                controls,
+            }
         })
-        .collect();
-    let summary = summarize(&sections, &controls);
-    Ok(Report {
-        title: format!("{} compliance report", data.title),
-        scope,
-        generated_at,
-        framework: FrameworkInfo {
-            key: framework.key().to_owned(),
-            title: data.title.clone(),
-            version: data.version.clone(),
-            source: data.source.clone(),
-            coverage_note: data.scope.clone(),
-        },
-        summary,
-        controls,
-        accounts: sections,
-    })
+        .collect()
+}
+
+fn sorted_muted(mut muted: Vec<MutedFinding>, cap: usize) -> Vec<MutedFinding> {
+    muted.sort_by(|a, b| {
+        (b.severity, &a.check_id, &a.resource).cmp(&(a.severity, &b.check_id, &b.resource))
+    });
+    muted.truncate(cap);
+    muted
 }
 
 fn control_row(
@@ -439,83 +893,6 @@ fn mute_of<'a>(mutes: &'a [Mute], f: &Finding) -> Option<&'a Mute> {
             && m.resource_arn == f.resource_arn
             && m.region.as_deref() == f.region.as_ref().map(|r| r.as_str())
     })
-}
-
-/// One account's findings, sorted for the report.
-struct Split {
-    /// Counts per check; muted FAIL and ERROR findings count as muted.
-    tally: BTreeMap<String, CheckCounts>,
-    /// FAIL findings of checks the framework maps, worst first.
-    failed: Vec<FailedFinding>,
-    muted: Vec<MutedFinding>,
-    /// ERROR findings of checks the framework maps.
-    errored: usize,
-}
-
-fn split_findings(input: &AccountInput, controls_of: &dyn Fn(&str) -> Vec<String>) -> Split {
-    let mut tally: BTreeMap<String, CheckCounts> = BTreeMap::new();
-    let mut failed = Vec::new();
-    let mut muted = Vec::new();
-    let mut errored = 0;
-    for f in &input.scan.findings {
-        let counts = tally.entry(f.check_id.clone()).or_default();
-        let mute = (f.status != Status::Pass)
-            .then(|| mute_of(&input.mutes, f))
-            .flatten();
-        if mute.is_some() {
-            counts.muted += 1;
-        } else {
-            counts.add_status(f.status, 1);
-        }
-        let controls = controls_of(&f.check_id);
-        if controls.is_empty() {
-            continue;
-        }
-        let region = f.region.as_ref().map(|r| r.as_str().to_owned());
-        match (mute, f.status) {
-            (Some(m), _) => muted.push(MutedFinding {
-                check_id: f.check_id.clone(),
-                title: f.title.clone(),
-                severity: f.severity,
-                status: f.status,
-                region,
-                resource: f.resource_arn.clone(),
-                reason: m.reason.clone(),
-                owner: m.owner.clone(),
-                expires_at: m.expires_at,
-                controls,
-            }),
-            (None, Status::Fail) => {
-                let remediation = checks::find(&f.check_id).map(|c| c.meta.remediation);
-                let (evidence, evidence_truncated) = evidence_text(&f.evidence);
-                failed.push(FailedFinding {
-                    check_id: f.check_id.clone(),
-                    title: f.title.clone(),
-                    severity: f.severity,
-                    region,
-                    resource: f.resource_arn.clone(),
-                    message: f.message.clone(),
-                    evidence,
-                    evidence_truncated,
-                    remediation_console: remediation.map(|r| r.console.to_owned()),
-                    remediation_cli: remediation.map(|r| r.cli.to_owned()),
-                    controls,
-                });
-            }
-            (None, Status::Error) => errored += 1,
-            (None, Status::Pass) => {}
-        }
-    }
-    failed.sort_by(|a, b| {
-        (b.severity, &a.check_id, &a.resource).cmp(&(a.severity, &b.check_id, &b.resource))
-    });
-    muted.sort_by(|a, b| (b.severity, &a.check_id).cmp(&(a.severity, &b.check_id)));
-    Split {
-        tally,
-        failed,
-        muted,
-        errored,
-    }
 }
 
 /// Pretty JSON evidence, cut to what a page can hold. `null` evidence prints nothing.
@@ -576,95 +953,4 @@ fn coverage_rows(coverage: Coverage) -> Vec<CoverageRow> {
             }
         })
         .collect()
-}
-
-fn summarize(accounts: &[AccountSection], controls: &[ControlRow]) -> ExecutiveSummary {
-    let mut counts = StatusCounts::default();
-    for c in controls {
-        counts.add(c.status);
-    }
-    // Score weighted by evaluated findings, as the overview does.
-    let (mut weight, mut sum) = (0.0, 0.0);
-    for a in accounts {
-        if let Some(score) = a.score {
-            let w = a.evaluated_findings as f64;
-            weight += w;
-            sum += score * w;
-        }
-    }
-    let score = (weight > 0.0).then(|| (10.0 * sum / weight).round() / 10.0);
-
-    // Per day, the scans' scores weighted like the headline score.
-    let mut by_day: BTreeMap<NaiveDate, (f64, usize)> = BTreeMap::new();
-    for a in accounts {
-        for p in &a.trend {
-            let e = by_day.entry(p.at.date_naive()).or_insert((0.0, 0));
-            e.0 += p.score * p.evaluated as f64;
-            e.1 += p.evaluated;
-        }
-    }
-    let trend = by_day
-        .into_iter()
-        .filter(|(_, (_, n))| *n > 0)
-        .filter_map(|(day, (sum, n))| {
-            let at = day.and_hms_opt(0, 0, 0)?.and_utc();
-            Some(TrendPoint {
-                at,
-                score: (10.0 * sum / n as f64).round() / 10.0,
-                evaluated: n,
-            })
-        })
-        .collect();
-
-    let mut by_severity: BTreeMap<Severity, usize> = BTreeMap::new();
-    // check → (risk, accounts where it fails)
-    let mut risks: BTreeMap<&str, (Risk, BTreeSet<&str>)> = BTreeMap::new();
-    for a in accounts {
-        for f in &a.failed {
-            *by_severity.entry(f.severity).or_default() += 1;
-            let (risk, seen) = risks.entry(f.check_id.as_str()).or_insert_with(|| {
-                let risk = Risk {
-                    check_id: f.check_id.clone(),
-                    title: f.title.clone(),
-                    severity: f.severity,
-                    accounts: 0,
-                    resources: 0,
-                    controls: f.controls.clone(),
-                };
-                (risk, BTreeSet::new())
-            });
-            seen.insert(a.id.as_str());
-            risk.accounts = seen.len();
-            risk.resources += 1;
-        }
-    }
-    let mut top_risks: Vec<Risk> = risks.into_values().map(|(risk, _)| risk).collect();
-    top_risks.sort_by(|a, b| {
-        (b.severity, b.accounts, b.resources, &a.check_id).cmp(&(
-            a.severity,
-            a.accounts,
-            a.resources,
-            &b.check_id,
-        ))
-    });
-    top_risks.truncate(TOP_RISKS);
-
-    ExecutiveSummary {
-        score,
-        trend,
-        accounts: accounts.len(),
-        controls: counts,
-        failed_findings: accounts.iter().map(|a| a.failed.len()).sum(),
-        failed_by_severity: Severity::ALL
-            .into_iter()
-            .map(|severity| SeverityCount {
-                severity,
-                count: by_severity.get(&severity).copied().unwrap_or(0),
-            })
-            .collect(),
-        muted_findings: accounts.iter().map(|a| a.muted.len()).sum(),
-        errored_findings: accounts.iter().map(|a| a.errored_findings).sum(),
-        collection_errors: accounts.iter().map(|a| a.errors.len()).sum(),
-        top_risks,
-    }
 }

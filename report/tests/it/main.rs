@@ -4,4 +4,5 @@
 
 mod fixture;
 mod html;
+mod limits;
 mod pdf;

@@ -216,3 +216,50 @@ fn the_same_report_gives_the_same_pdf_bytes() -> anyhow::Result<()> {
     assert!(pdf::render(&report)? == pdf::render(&report)?);
     Ok(())
 }
+
+#[test]
+fn organisation_pdf_over_its_limits_tables_every_account_and_says_what_it_leaves_out()
+-> anyhow::Result<()> {
+    let limits = rampart_report::Limits {
+        detailed_accounts: 2,
+        failed_per_account: 3,
+        muted_per_account: 1,
+        errors_per_account: 1,
+    };
+    let report = rampart_report::build_with(
+        Scope::organisation(),
+        Framework::CisAws3,
+        fixture::now(),
+        limits,
+        fixture::organisation(),
+    )?;
+    let (_, text) = render_and_read(&report, "organisation-limited")?;
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n = report.account_rows.len();
+    assert!(
+        flat.contains(&format!(
+            "Sections follow for the 2 lowest-scoring of the {n} accounts"
+        )),
+        "{flat}"
+    );
+    // Every account is in the accounts table; only two have a section.
+    for row in &report.account_rows {
+        assert!(flat.contains(&row.id), "{} in the accounts table", row.id);
+        assert_eq!(
+            flat.contains(&format!("Account {} {}", row.name, row.id)),
+            row.detailed,
+            "section of {}",
+            row.id
+        );
+    }
+    for section in &report.accounts {
+        assert!(flat.contains(&format!("Failed findings ({})", section.failed_total)));
+        if section.failed_total > 3 {
+            assert!(flat.contains(&format!(
+                "The 3 most severe are listed; the CSV, JSON, OCSF and ASFF exports carry all {}.",
+                section.failed_total
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! Bounded detail: a report over more accounts and findings than its [`Limits`] counts
+//! every account and finding but details only the lowest-scoring accounts and the most
+//! severe findings. Expectations come from an unlimited build of the same inputs.
+
+use crate::fixture;
+use rampart_engine::frameworks::Framework;
+use rampart_report::{Limits, Report, Scope, build_with};
+
+fn unlimited() -> Limits {
+    Limits {
+        detailed_accounts: usize::MAX,
+        failed_per_account: usize::MAX,
+        muted_per_account: usize::MAX,
+        errors_per_account: usize::MAX,
+    }
+}
+
+fn tight() -> Limits {
+    Limits {
+        detailed_accounts: 2,
+        failed_per_account: 3,
+        muted_per_account: 1,
+        errors_per_account: 1,
+    }
+}
+
+fn organisation(limits: Limits) -> anyhow::Result<Report> {
+    Ok(build_with(
+        Scope::organisation(),
+        Framework::CisAws3,
+        fixture::now(),
+        limits,
+        fixture::organisation(),
+    )?)
+}
+
+#[test]
+fn limits_change_what_is_listed_never_what_is_counted() -> anyhow::Result<()> {
+    let full = organisation(unlimited())?;
+    let cut = organisation(tight())?;
+    assert!(
+        full.account_rows.len() > 2,
+        "the demo has more than two accounts"
+    );
+    assert_eq!(cut.summary, full.summary);
+    assert_eq!(cut.controls, full.controls);
+    assert_eq!(cut.account_rows.len(), full.account_rows.len());
+    for (c, f) in cut.account_rows.iter().zip(&full.account_rows) {
+        assert_eq!(
+            (&c.id, c.score, c.failed_findings),
+            (&f.id, f.score, f.failed_findings)
+        );
+        assert_eq!(c.controls_failing, f.controls_failing);
+        assert_eq!(c.collection_errors, f.collection_errors);
+    }
+    assert_eq!(full.accounts.len(), full.account_rows.len());
+    Ok(())
+}
+
+#[test]
+fn only_the_lowest_scoring_accounts_get_a_section() -> anyhow::Result<()> {
+    let full = organisation(unlimited())?;
+    let cut = organisation(tight())?;
+    let mut by_score: Vec<(f64, usize, &str)> = full
+        .account_rows
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.score.unwrap_or(f64::INFINITY), i, a.id.as_str()))
+        .collect();
+    by_score.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut lowest: Vec<(usize, &str)> = by_score[..2].iter().map(|(_, i, id)| (*i, *id)).collect();
+    lowest.sort();
+    let sections: Vec<&str> = cut.accounts.iter().map(|a| a.id.as_str()).collect();
+    let expected: Vec<&str> = lowest.iter().map(|(_, id)| *id).collect();
+    assert_eq!(sections, expected, "sections in input order");
+    let flagged: Vec<&str> = cut
+        .account_rows
+        .iter()
+        .filter(|a| a.detailed)
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(flagged, expected);
+    Ok(())
+}
+
+#[test]
+fn a_section_lists_the_most_severe_failed_findings_and_says_how_many_there_are()
+-> anyhow::Result<()> {
+    let full = organisation(unlimited())?;
+    let cut = organisation(tight())?;
+    let mut checked = 0;
+    for section in &cut.accounts {
+        let whole = full
+            .accounts
+            .iter()
+            .find(|a| a.id == section.id)
+            .ok_or_else(|| anyhow::anyhow!("no full section of {}", section.id))?;
+        assert_eq!(section.failed_total, whole.failed.len());
+        assert_eq!(section.failed.len(), whole.failed.len().min(3));
+        assert_eq!(section.failed[..], whole.failed[..section.failed.len()]);
+        assert_eq!(section.errors_total, whole.errors.len());
+        assert!(section.errors.len() <= 1);
+        assert_eq!(section.controls, whole.controls);
+        checked += usize::from(section.failed_total > 3);
+    }
+    assert!(
+        checked > 0,
+        "some detailed account fails more than three findings"
+    );
+    Ok(())
+}
+
+#[test]
+fn findings_pushed_in_any_order_give_the_same_report() -> anyhow::Result<()> {
+    let forward = organisation(tight())?;
+    let mut reversed_inputs = fixture::organisation();
+    for input in &mut reversed_inputs {
+        input.scan.findings.reverse();
+    }
+    let reversed = build_with(
+        Scope::organisation(),
+        Framework::CisAws3,
+        fixture::now(),
+        tight(),
+        reversed_inputs,
+    )?;
+    assert_eq!(forward, reversed);
+    Ok(())
+}
