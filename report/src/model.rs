@@ -11,6 +11,7 @@ use rampart_engine::frameworks::{
 };
 use rampart_engine::inventory::CollectionError;
 use rampart_engine::report::ScanReport;
+use rampart_engine::score::score_of_checks;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -330,10 +331,8 @@ pub struct AccountMeta {
     pub team: Option<String>,
     pub environment: Option<String>,
     pub scanned_at: DateTime<Utc>,
-    pub score: Option<f64>,
-    /// PASS and FAIL findings of every check (the score's base).
-    pub evaluated_findings: usize,
-    /// Earlier scores, oldest first (the latest scan's score is added when missing).
+    /// Earlier scores, oldest first (the latest scan's score, as the fold computes it from
+    /// the findings with the muted ones left out, is added at the end).
     pub trend: Vec<TrendPoint>,
     pub coverage: Option<Coverage>,
     pub errors: Vec<CollectionError>,
@@ -393,8 +392,6 @@ pub fn build_with(
             team: input.team,
             environment: input.environment,
             scanned_at: input.scan.scanned_at,
-            score: input.scan.score,
-            evaluated_findings: input.scan.summary.passed + input.scan.summary.failed,
             trend: input.trend,
             coverage: input.coverage,
             errors: input.scan.errors,
@@ -506,7 +503,9 @@ impl ReportBuilder {
         let mut control_counts = StatusCounts::default();
         let mut rows = Vec::with_capacity(self.data.controls.len());
         for (i, control) in self.data.controls.iter().enumerate() {
-            let result = evaluate_control(control, |id| tally.get(id).copied().unwrap_or_default());
+            let result = evaluate_control(control, |id| {
+                tally.get(id).map(|(_, c)| *c).unwrap_or_default()
+            });
             control_counts.add(result.status);
             let slot = &mut self.overall[i];
             slot.0 = Some(slot.0.map_or(result.status, |s| s.min(result.status)));
@@ -522,14 +521,23 @@ impl ReportBuilder {
             ));
         }
 
+        // The score as the dashboard shows it: muted failures left out.
+        let score = score_of_checks(
+            tally
+                .values()
+                .map(|(sev, c)| (*sev, c.passed as usize, c.failed as usize)),
+        );
+        let evaluated_findings: usize = tally
+            .values()
+            .map(|(_, c)| (c.passed + c.failed) as usize)
+            .sum();
         let mut trend = meta.trend;
-        if let Some(score) = meta.score
-            && trend.last().is_none_or(|p| p.at < meta.scanned_at)
-        {
+        trend.retain(|p| p.at < meta.scanned_at);
+        if let Some(score) = score {
             trend.push(TrendPoint {
                 at: meta.scanned_at,
                 score,
-                evaluated: meta.evaluated_findings,
+                evaluated: evaluated_findings,
             });
         }
         for p in &trend {
@@ -537,8 +545,8 @@ impl ReportBuilder {
             e.0 += p.score * p.evaluated as f64;
             e.1 += p.evaluated;
         }
-        if let Some(score) = meta.score {
-            let w = meta.evaluated_findings as f64;
+        if let Some(score) = score {
+            let w = evaluated_findings as f64;
             self.score.0 += score * w;
             self.score.1 += w;
         }
@@ -566,7 +574,7 @@ impl ReportBuilder {
             team: meta.team.clone(),
             environment: meta.environment.clone(),
             scanned_at: meta.scanned_at,
-            score: meta.score,
+            score,
             controls_failing: control_counts.fail,
             failed_findings: failed_total,
             muted_findings: muted_total,
@@ -580,7 +588,7 @@ impl ReportBuilder {
         // Evict before building when this account would be the first to go anyway.
         if self.sections.len() >= self.limits.detailed_accounts
             && let Some(best) = self.best_detailed()
-            && detail_rank(meta.score) >= detail_rank(self.sections[best].1.score)
+            && detail_rank(score) >= detail_rank(self.sections[best].1.score)
         {
             return;
         }
@@ -591,8 +599,8 @@ impl ReportBuilder {
             team: meta.team,
             environment: meta.environment,
             scanned_at: meta.scanned_at,
-            score: meta.score,
-            evaluated_findings: meta.evaluated_findings,
+            score,
+            evaluated_findings,
             errored_findings: errored,
             trend,
             control_counts,
@@ -742,8 +750,8 @@ pub struct AccountFold {
     meta: AccountMeta,
     controls_of: Arc<HashMap<String, Vec<String>>>,
     limits: Limits,
-    /// Counts per check; muted findings count as muted.
-    tally: BTreeMap<String, CheckCounts>,
+    /// Severity and counts per check; muted findings count as muted.
+    tally: BTreeMap<String, (Severity, CheckCounts)>,
     failed: Vec<(Finding, Vec<String>)>,
     failed_total: usize,
     muted: Vec<MutedFinding>,
@@ -759,9 +767,12 @@ impl AccountFold {
     /// Adds one finding; `mute` says why it is accepted (ignored for a PASS).
     pub fn push(&mut self, f: Finding, mute: Option<MuteNote>) {
         let mute = mute.filter(|_| f.status != Status::Pass);
-        let counts = match self.tally.get_mut(&f.check_id) {
+        let (_, counts) = match self.tally.get_mut(&f.check_id) {
             Some(c) => c,
-            None => self.tally.entry(f.check_id.clone()).or_default(),
+            None => self
+                .tally
+                .entry(f.check_id.clone())
+                .or_insert((f.severity, CheckCounts::default())),
         };
         if mute.is_some() {
             counts.muted += 1;

@@ -127,3 +127,36 @@ fn findings_pushed_in_any_order_give_the_same_report() -> anyhow::Result<()> {
     assert_eq!(forward, reversed);
     Ok(())
 }
+
+#[test]
+fn a_muted_failure_is_left_out_of_the_account_score_as_on_the_dashboard() -> anyhow::Result<()> {
+    let mut input = fixture::sandbox()?;
+    let check = "iam_root_hardware_mfa";
+    fixture::mute_first(&mut input, check)?;
+    let muted = input
+        .mutes
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no mute"))?
+        .clone();
+    // The oracle: the engine's own score of the findings without the muted one.
+    let rest: Vec<_> = input
+        .scan
+        .findings
+        .iter()
+        .filter(|f| !(f.check_id == muted.check_id && f.resource_arn == muted.resource_arn))
+        .cloned()
+        .collect();
+    let expected = rampart_engine::score::summarize(&rest).score;
+    assert_ne!(expected, input.scan.score, "muting changes the score");
+    let report = build_with(
+        Scope::organisation(),
+        Framework::CisAws3,
+        fixture::now(),
+        Limits::default(),
+        vec![input],
+    )?;
+    assert_eq!(report.account_rows[0].score, expected);
+    assert_eq!(report.summary.score, expected);
+    assert_eq!(report.summary.muted_findings, 1);
+    Ok(())
+}
