@@ -4,6 +4,7 @@
 pub mod access;
 pub mod auth;
 pub mod config;
+pub mod exports;
 pub mod ingest;
 pub mod jobs;
 pub mod mutes;

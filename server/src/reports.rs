@@ -1,22 +1,30 @@
 //! Compliance reports of stored scans: which accounts a request covers (the user's scope,
-//! `--account` ids, a team) and their latest scans as the report builder's inputs. The
-//! `rampart report` command and (later) the web routes call this; rendering is
-//! `rampart-report`'s.
+//! `--account` ids, a team), and the report folded from their latest scans one account at
+//! a time. Findings are read as the scans stored them (with the mutes in force now), one
+//! database row at a time, so a report over a thousand accounts and a million findings
+//! holds one account's rows and the report's bounded detail, never every finding. The
+//! `rampart report` command and the web routes call this; rendering is `rampart-report`'s.
 
 use crate::access::Scope;
-use crate::store::{Store, StoreError};
-use chrono::DateTime;
-use rampart_app::model::MuteInfo;
+use crate::store::{AccountRecord, ExportRow, FindingFilter, Store, StoreError};
+use chrono::{DateTime, Utc};
 use rampart_engine::coverage::coverage;
-use rampart_engine::mute::{MuteTarget, ResourcePattern};
-use rampart_engine::report::ScanReport;
-use rampart_report::{AccountInput, TrendPoint};
+use rampart_engine::frameworks::Framework;
+use rampart_report::{
+    AccountFold, AccountMeta, Limits, MuteNote, Report, ReportBuilder, TrendPoint,
+};
 use thiserror::Error;
+use tokio::sync::mpsc;
+
+/// Rows buffered between the database cursor and the report builder.
+const ROWS: usize = 512;
 
 #[derive(Debug, Error)]
 pub enum ReportsError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Report(#[from] rampart_report::ReportError),
     /// An `--account` id that is not linked, or not in the user's scope.
     #[error("account `{0}` is not linked (or not visible to you)")]
     UnknownAccount(String),
@@ -33,14 +41,13 @@ pub struct Selection {
     pub team: Option<String>,
 }
 
-/// The latest scan of every selected account that has one, oldest scans as its trend.
-/// Findings are re-judged on the scan's stored inventory as of its collection time, which
-/// also gives the coverage and the collection errors of that scan.
-pub async fn account_inputs(
+/// The linked accounts `selection` picks among those `scope` may see; an id or team that
+/// picks nothing is an error, never an empty report.
+pub async fn chosen_accounts(
     store: &Store,
     scope: &Scope,
     selection: &Selection,
-) -> Result<Vec<AccountInput>, ReportsError> {
+) -> Result<Vec<AccountRecord>, ReportsError> {
     let visible: Vec<_> = store
         .accounts()
         .await?
@@ -62,19 +69,29 @@ pub async fn account_inputs(
     {
         return Err(ReportsError::UnknownTeam(team.clone()));
     }
-    let active: Vec<MuteInfo> = store
-        .mutes(scope)
-        .await?
-        .into_iter()
-        .filter(|m| m.active)
-        .collect();
-    let mut inputs = Vec::with_capacity(chosen.len());
+    Ok(chosen)
+}
+
+/// The compliance report of the latest scan of every selected account that has one:
+/// findings as stored (muted ones with their mute), earlier scans as the trend, coverage
+/// and collection errors from the scan's stored inventory.
+pub async fn compliance_report(
+    store: &Store,
+    scope: &Scope,
+    selection: &Selection,
+    framework: Framework,
+    generated_at: DateTime<Utc>,
+    limits: Limits,
+) -> Result<Report, ReportsError> {
+    let chosen = chosen_accounts(store, scope, selection).await?;
+    let mut builder = ReportBuilder::new(framework, generated_at, limits)?;
+    let mut reported: Vec<(String, String)> = Vec::new();
     for account in chosen {
         let Some(scan_id) = store.latest_scan_id(&account.id).await? else {
             continue;
         };
-        let inventory = store.scan_inventory(scan_id).await?;
-        let scan = ScanReport::evaluate(&inventory, inventory.collected_at);
+        let mut inventory = store.scan_inventory(scan_id).await?;
+        let scanned_at = inventory.collected_at;
         let mut trend: Vec<TrendPoint> = store
             .scans(&account.id, scope)
             .await?
@@ -88,82 +105,90 @@ pub async fn account_inputs(
                     evaluated: usize::try_from(s.passed + s.failed).unwrap_or(0),
                 })
             })
-            .filter(|p| p.at < scan.scanned_at)
+            .filter(|p| p.at < scanned_at)
             .collect();
         trend.sort_by_key(|p| p.at);
-        let mutes = mutes_of(&active, &scan);
-        inputs.push(AccountInput {
+        let meta = AccountMeta {
+            id: account.id.clone(),
             name: account.name.clone(),
             team: Some(account.owner_team.clone()).filter(|t| !t.is_empty()),
             environment: Some(account.environment.clone()).filter(|e| !e.is_empty()),
-            coverage: Some(coverage(&inventory)),
-            scan,
+            scanned_at,
             trend,
-            mutes,
-        });
+            coverage: Some(coverage(&inventory)),
+            errors: std::mem::take(&mut inventory.errors),
+        };
+        drop(inventory);
+        let mut fold = builder.account(meta);
+        fold_findings(store, scope, scan_id, &mut fold).await?;
+        builder.add(fold);
+        reported.push((account.name, account.id));
     }
-    if inputs.is_empty() {
+    if reported.is_empty() {
         return Err(ReportsError::NothingScanned);
     }
-    Ok(inputs)
+    Ok(builder.finish(report_scope(&reported, selection)))
 }
 
-/// The active mutes of `active` that cover failed findings of `scan`, one per finding, as
-/// the report shows them (the mute expiring last when several cover a finding).
-fn mutes_of(active: &[MuteInfo], scan: &ScanReport) -> Vec<rampart_report::Mute> {
-    let account = scan.account_id.as_str();
-    // Each mute's target, read once; a stored pattern that no longer parses covers nothing.
-    let targets: Vec<(MuteTarget, &MuteInfo)> = active
-        .iter()
-        .filter(|m| m.account_id == account)
-        .filter_map(|m| {
-            let resource = match &m.resource {
-                Some(p) => ResourcePattern::parse(p).ok()?,
-                None => None,
-            };
-            let target = MuteTarget {
-                account_id: m.account_id.clone(),
-                check_id: m.check_id.clone(),
-                resource,
-            };
-            Some((target, m))
-        })
-        .collect();
-    let mut out = Vec::new();
-    if targets.is_empty() {
-        return out;
-    }
-    for f in &scan.findings {
-        let covering = targets
-            .iter()
-            .filter(|(t, _)| t.covers(account, &f.check_id, &f.resource_arn, f.status))
-            .map(|(_, m)| *m);
-        if let Some(m) = covering.max_by(|a, b| a.expires_at.cmp(&b.expires_at)) {
-            out.push(rampart_report::Mute {
-                check_id: f.check_id.clone(),
-                resource_arn: f.resource_arn.clone(),
-                region: f.region.as_ref().map(|r| r.as_str().to_owned()),
-                reason: m.reason.clone(),
-                owner: m.owner.clone(),
-                expires_at: DateTime::parse_from_rfc3339(&m.expires_at)
-                    .ok()
-                    .map(|t| t.to_utc()),
-            });
+/// Streams the stored findings of `scan_id` into `fold`, most severe first.
+async fn fold_findings(
+    store: &Store,
+    scope: &Scope,
+    scan_id: i64,
+    fold: &mut AccountFold,
+) -> Result<(), ReportsError> {
+    let filter = FindingFilter {
+        scan: Some(scan_id),
+        descending: true,
+        ..FindingFilter::default()
+    };
+    let (tx, mut rx) = mpsc::channel::<Result<ExportRow, String>>(ROWS);
+    let producer = store.export_findings(&filter, scope, tx);
+    let consumer = async {
+        let mut unreadable = 0usize;
+        while let Some(row) = rx.recv().await {
+            let Ok(row) = row else { continue };
+            match row.to_finding() {
+                Some(finding) => fold.push(finding, mute_note(&row)),
+                None => unreadable += 1,
+            }
         }
+        unreadable
+    };
+    let (sent, unreadable) = tokio::join!(producer, consumer);
+    sent?;
+    if unreadable > 0 {
+        tracing::warn!(
+            scan_id,
+            unreadable,
+            "findings left out of the report: they no longer parse"
+        );
     }
-    out
+    Ok(())
 }
 
-/// The scope line of a report on `inputs` chosen by `selection`.
-pub fn report_scope(inputs: &[AccountInput], selection: &Selection) -> rampart_report::Scope {
-    match (inputs, &selection.team) {
-        ([one], None) if !selection.accounts.is_empty() => {
-            rampart_report::Scope::account(&one.name, one.scan.account_id.as_str())
+/// The mute of a finding muted now, as the report prints it.
+fn mute_note(row: &ExportRow) -> Option<MuteNote> {
+    let m = row.row.mute.as_ref().filter(|_| row.muted())?;
+    Some(MuteNote {
+        reason: m.reason.clone(),
+        owner: m.owner.clone(),
+        expires_at: DateTime::parse_from_rfc3339(&m.expires_at)
+            .ok()
+            .map(|t| t.to_utc()),
+    })
+}
+
+/// The scope line of a report on the accounts `reported` (name, id) chosen by `selection`.
+fn report_scope(reported: &[(String, String)], selection: &Selection) -> rampart_report::Scope {
+    match (reported, &selection.team) {
+        ([(name, id)], None) if !selection.accounts.is_empty() => {
+            rampart_report::Scope::account(name, id)
         }
         (_, Some(team)) => rampart_report::Scope::team(team),
         _ if !selection.accounts.is_empty() => rampart_report::Scope {
             kind: rampart_report::ScopeKind::Organisation,
-            label: format!("{} selected accounts", inputs.len()),
+            label: format!("{} selected accounts", reported.len()),
         },
         _ => rampart_report::Scope::organisation(),
     }

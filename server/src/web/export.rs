@@ -13,36 +13,15 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
 use rampart_app::model::FindingQuery;
-use rampart_engine::formats::{self, Context};
 use tokio::sync::mpsc;
+
+use crate::exports::{Encode, asff_row, csv_head, csv_row, json_row, ocsf_row};
 
 /// Rows buffered between the database and the body.
 const CHANNEL: usize = 512;
 /// Bytes per body chunk.
 const CHUNK: usize = 64 * 1024;
-
-/// The columns of the CSV export; a muted finding's status is `MUTED` and the last three
-/// columns hold its mute (empty otherwise).
-pub const CSV_HEADER: [&str; 16] = [
-    "account_id",
-    "account_name",
-    "check_id",
-    "title",
-    "service",
-    "severity",
-    "status",
-    "region",
-    "resource_arn",
-    "resource_type",
-    "message",
-    "compliance",
-    "evidence",
-    "mute_reason",
-    "mute_owner",
-    "mute_expires_at",
-];
 
 fn spawn_rows(
     store: Store,
@@ -59,10 +38,6 @@ fn spawn_rows(
     });
     rx
 }
-
-/// Appends one row to the body (`first`: no row was written before); returns whether it
-/// wrote anything.
-type Encode = fn(&mut Vec<u8>, &ExportRow, bool) -> bool;
 
 /// Turns rows into body chunks with `encode`; `head`/`tail` frame the document.
 fn body(
@@ -115,88 +90,6 @@ fn body(
     Body::from_stream(futures::StreamExt::fuse(stream))
 }
 
-fn csv_row(buf: &mut Vec<u8>, r: &ExportRow, _first: bool) -> bool {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    let row = &r.row;
-    let compliance = row.controls.join(" ");
-    let mute = row.mute.as_ref();
-    let _ = w.write_record([
-        row.account_id.as_str(),
-        row.account_name.as_str(),
-        row.check_id.as_str(),
-        row.title.as_str(),
-        row.service.as_str(),
-        row.severity.as_str(),
-        row.status.as_str(),
-        row.region.as_str(),
-        row.resource_arn.as_str(),
-        row.resource_type.as_str(),
-        row.message.as_str(),
-        compliance.as_str(),
-        r.evidence.as_str(),
-        mute.map_or("", |m| m.reason.as_str()),
-        mute.map_or("", |m| m.owner.as_str()),
-        mute.map_or("", |m| m.expires_at.as_str()),
-    ]);
-    if let Ok(bytes) = w.into_inner() {
-        buf.extend_from_slice(&bytes);
-    }
-    true
-}
-
-fn json_row(buf: &mut Vec<u8>, r: &ExportRow, first: bool) -> bool {
-    array_item(buf, &r.to_schema_json(), first)
-}
-
-fn array_item(buf: &mut Vec<u8>, doc: &serde_json::Value, first: bool) -> bool {
-    if !first {
-        buf.push(b',');
-    }
-    buf.push(b'\n');
-    let _ = serde_json::to_writer(&mut *buf, doc);
-    true
-}
-
-fn time(s: Option<&str>) -> Option<DateTime<Utc>> {
-    s.and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc))
-}
-
-/// Encodes a row with one of the engine's formats; a row that no longer parses as a finding
-/// is logged and left out.
-fn formatted(
-    buf: &mut Vec<u8>,
-    r: &ExportRow,
-    first: bool,
-    format: fn(&rampart_engine::Finding, &Context<'_>) -> serde_json::Value,
-) -> bool {
-    let Some(finding) = r.to_finding() else {
-        tracing::warn!(
-            key_id = r.row.key_id,
-            "finding left out of the export: it no longer parses"
-        );
-        return false;
-    };
-    let scanned_at = time(r.collected_at.as_deref()).unwrap_or_else(Utc::now);
-    let ctx = Context {
-        first_seen: time(r.first_seen_at.as_deref()),
-        last_seen: time(r.last_seen_at.as_deref()),
-        muted: r.muted(),
-        ..Context::new(scanned_at, env!("CARGO_PKG_VERSION"))
-    };
-    array_item(buf, &format(&finding, &ctx), first)
-}
-
-fn ocsf_row(buf: &mut Vec<u8>, r: &ExportRow, first: bool) -> bool {
-    formatted(buf, r, first, formats::to_ocsf)
-}
-
-fn asff_row(buf: &mut Vec<u8>, r: &ExportRow, first: bool) -> bool {
-    formatted(buf, r, first, formats::to_asff)
-}
-
 fn filter_of(q: &FindingQuery) -> Result<FindingFilter, ApiError> {
     FindingFilter::from_query(q, Some("FAIL"))
         .map_err(|e| ApiError(super::WebError::bad_request(e)))
@@ -244,12 +137,7 @@ pub async fn csv(
 ) -> Result<Response, ApiError> {
     let filter = authorize(&s, &a, source, &q, "findings.csv").await?;
     let rx = spawn_rows(s.store().clone(), filter, a.scope);
-    let mut head = Vec::new();
-    {
-        let mut w = csv::Writer::from_writer(&mut head);
-        let _ = w.write_record(CSV_HEADER);
-        let _ = w.flush();
-    }
+    let head = csv_head();
     let name = format!("attachment; filename=\"rampart-findings-{}.csv\"", stamp());
     Ok((
         [

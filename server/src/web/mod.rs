@@ -355,6 +355,12 @@ pub fn router(state: AppState) -> Router {
         .route("/compliance", get(api::compliance))
         .route("/checks", get(api::checks))
         .route("/checks/{id}", get(api::check))
+        .route("/export/findings.csv", get(export::csv))
+        .route("/export/findings.json", get(export::json))
+        .route("/export/findings.ocsf.json", get(export::ocsf))
+        .route("/export/findings.asff.json", get(export::asff))
+        .route("/reports/compliance.pdf", get(report::pdf))
+        .route("/reports/compliance.html", get(report::html))
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

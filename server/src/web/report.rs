@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rampart_engine::frameworks::Framework;
+use rampart_report::Limits;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -69,12 +70,20 @@ async fn report(
             .collect(),
         team: Some(q.team.clone()).filter(|s| !s.is_empty()),
     };
-    let inputs = reports::account_inputs(s.store(), &a.scope, &selection)
-        .await
-        .map_err(|e| match e {
-            ReportsError::Store(e) => WebError::from(e),
-            other => WebError::not_found(other.to_string()),
-        })?;
+    let report = reports::compliance_report(
+        s.store(),
+        &a.scope,
+        &selection,
+        framework,
+        chrono::Utc::now(),
+        Limits::default(),
+    )
+    .await
+    .map_err(|e| match e {
+        ReportsError::Store(e) => WebError::from(e),
+        ReportsError::Report(e) => failed(e),
+        other => WebError::not_found(other.to_string()),
+    })?;
     s.audit(
         &a,
         source,
@@ -84,9 +93,6 @@ async fn report(
         AuditOutcome::Success,
     )
     .await?;
-    let scope = reports::report_scope(&inputs, &selection);
-    let report =
-        rampart_report::build(scope, framework, chrono::Utc::now(), inputs).map_err(failed)?;
     let stamp = report.generated_at.format("%Y%m%dT%H%M%SZ");
     let name = format!(
         "attachment; filename=\"rampart-{}-{stamp}.{ext}\"",

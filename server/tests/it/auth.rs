@@ -322,3 +322,69 @@ async fn api_requires_a_cognito_access_token() {
     assert!(r.text().await.unwrap().contains("no API endpoint"));
     assert_eq!(get(&base, "/healthz", None).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn api_serves_reports_and_exports_to_an_analysts_token_within_their_team() {
+    let pool = Pool::new().await;
+    let (base, _dir) = app_behind(&pool).await;
+    let report = "/api/reports/compliance.html?framework=cis-aws-3.0";
+    assert_eq!(
+        get(&base, report, None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A viewer may read but not export.
+    pool.add_to_groups(&["rampart-viewer", "team-payments"])
+        .await;
+    let viewer = pool.sign_in(&pool.client_id).await;
+    assert_eq!(
+        get(&base, report, Some(&viewer.access)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // An analyst of the payments team gets the report of that team's accounts only.
+    pool.add_to_groups(&["rampart-analyst"]).await;
+    let analyst = pool.sign_in(&pool.client_id).await;
+    let r = get(&base, report, Some(&analyst.access)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    assert!(html.contains("333344445555") && html.contains("444455556666"));
+    assert!(!html.contains("222233334444"), "another team's account");
+    // An account outside the team is not found, as if it did not exist.
+    let r = get(
+        &base,
+        "/api/reports/compliance.pdf?account=222233334444",
+        Some(&analyst.access),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = get(
+        &base,
+        "/api/reports/compliance.pdf?account=333344445555",
+        Some(&analyst.access),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    // The streamed exports answer the same token, within the same scope.
+    let r = get(
+        &base,
+        "/api/export/findings.ocsf.json?status=any",
+        Some(&analyst.access),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let docs: Vec<serde_json::Value> = r.json().await.unwrap();
+    assert!(!docs.is_empty());
+    assert!(docs.iter().all(|d| {
+        let uid = d["cloud"]["account"]["uid"].as_str().unwrap_or_default();
+        uid == "333344445555" || uid == "444455556666"
+    }));
+}

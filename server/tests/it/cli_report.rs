@@ -266,8 +266,31 @@ fn report_from_the_database_covers_the_chosen_account_and_rejects_unknown_ones()
     ]);
     assert_eq!(out.status.code(), Some(0));
     let rows = std::fs::read_to_string(&csv).unwrap();
-    assert!(rows.starts_with("account_id,check_id,"));
+    assert!(rows.starts_with("account_id,account_name,check_id,"));
     assert!(rows.lines().skip(1).all(|l| l.starts_with(SANDBOX)));
+
+    // The streamed CSV of the framework's checks and the report count the same failures.
+    let out = rampart(&[
+        "report",
+        "--database-url",
+        db_arg,
+        "--framework",
+        "cis-aws-3.0",
+        "--format",
+        "csv",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut reader = csv::Reader::from_path(&csv).unwrap();
+    let statuses: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[6].to_owned())
+        .collect();
+    let count = |s: &str| statuses.iter().filter(|x| *x == s).count();
+    assert_eq!(account["failed_total"], count("FAIL"));
+    assert_eq!(account["muted_total"], count("MUTED"));
+    assert!(count("MUTED") > 0 && count("PASS") > 0);
 
     let unknown = rampart(&[
         "report",
