@@ -37,7 +37,7 @@ pub struct Options {
 
 const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
 
-fn account_id(i: usize) -> String {
+pub(crate) fn account_id(i: usize) -> String {
     format!("{:012}", 100_000_000_000u64 + i as u64)
 }
 
@@ -85,7 +85,7 @@ fn synthetic(i: usize, n: usize) -> anyhow::Result<(Inventory, ScanReport)> {
     Ok((inventory, report))
 }
 
-async fn load(store: &Store, o: &Options) -> anyhow::Result<Duration> {
+pub(crate) async fn load(store: &Store, o: &Options) -> anyhow::Result<Duration> {
     let start = Instant::now();
     for i in 0..o.accounts {
         let id = account_id(i);
@@ -126,7 +126,7 @@ async fn load(store: &Store, o: &Options) -> anyhow::Result<Duration> {
     Ok(start.elapsed())
 }
 
-fn rampart_bin() -> anyhow::Result<PathBuf> {
+pub(crate) fn rampart_bin() -> anyhow::Result<PathBuf> {
     if let Some(p) = std::env::var_os("RAMPART_BIN") {
         return Ok(PathBuf::from(p));
     }
@@ -184,7 +184,7 @@ fn start_server(url: &str) -> anyhow::Result<Server> {
 }
 
 /// VmHWM (peak resident set) and VmRSS of a process, in KiB.
-fn memory_kib(pid: u32) -> (u64, u64) {
+pub(crate) fn memory_kib(pid: u32) -> (u64, u64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status

@@ -13,11 +13,15 @@
 //! `dashboard`: see [`dashboard`] (1 M findings on SQLite and PostgreSQL, page latency
 //! under load, full CSV export time and memory).
 //!
+//! `report`: see [`report`] (`rampart report` over 1,000 accounts and 1 M findings: time,
+//! peak memory and size of each format).
+//!
 //! `policy`: see [`policy`] (parse, evaluation and account-analysis throughput on 5,000 roles
 //! and 20,000 policies, and per-document analysis against Parliament and Cloudsplaining).
 
 mod dashboard;
 mod policy;
+mod report;
 
 use anyhow::{Context, bail};
 use futures::StreamExt;
@@ -103,7 +107,20 @@ async fn main() -> anyhow::Result<()> {
             seed: arg(&args, "--seed", 5)? as u64,
             python: !args.iter().any(|a| a == "--no-python"),
         }),
-        Some(other) => bail!("unknown benchmark `{other}` (available: scan, dashboard, policy)"),
+        Some("report") => {
+            let formats = text_arg(&args, "--formats")
+                .unwrap_or_else(|| "pdf,html,json,csv,ocsf,asff".to_owned());
+            report::run(report::Options {
+                accounts: arg(&args, "--accounts", 1000)?,
+                findings: arg(&args, "--findings", 1000)?,
+                formats: formats.split(',').map(str::to_owned).collect(),
+                sqlite_path: text_arg(&args, "--sqlite-path").map(Into::into),
+            })
+            .await
+        }
+        Some(other) => {
+            bail!("unknown benchmark `{other}` (available: scan, dashboard, policy, report)")
+        }
     }
 }
 
