@@ -484,3 +484,164 @@ async fn a_user_signs_in_through_the_form_and_lands_on_the_page_they_asked_for()
         .unwrap();
     browser.quit().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_mutes_a_failed_finding_with_a_reason_and_unmutes_it_from_the_mutes_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let server = start(
+        &["demo", "--history", "1", "--database", db.to_str().unwrap()],
+        &[],
+    );
+    let browser = Browser::start().await.unwrap();
+    browser
+        .goto(&format!(
+            "{}/findings?account=666677778888&status=FAIL",
+            server.base
+        ))
+        .await
+        .unwrap();
+    // The list is paged: count through its JSON twin.
+    let failing = || async {
+        let page: serde_json::Value = reqwest::get(format!(
+            "{}/api/findings?account=666677778888&status=FAIL",
+            server.base
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        page["total"].as_i64().unwrap()
+    };
+    let failing_before = failing().await;
+    assert!(failing_before > 0);
+    browser
+        .find("a.finding-link")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let finding_url = browser
+        .wait_for_url("/findings/", Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert!(
+        browser
+            .find(".badges")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("FAIL")
+    );
+
+    // Open the mute form and fill it in; the resource is this finding's, already filled.
+    browser
+        .find("details.mute summary")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let reason = "Vendor role kept until the vendor moves to external ids (RISK-7)";
+    browser
+        .find("#mute-reason")
+        .await
+        .unwrap()
+        .send_keys(reason)
+        .await
+        .unwrap();
+    browser
+        .find("#mute-owner")
+        .await
+        .unwrap()
+        .send_keys("ciso@acme.example")
+        .await
+        .unwrap();
+    let expires = (chrono::Utc::now() + chrono::Duration::days(60))
+        .format("%Y-%m-%d")
+        .to_string();
+    // The date picker is the browser's own widget: set the value it would produce.
+    browser
+        .execute(&format!(
+            "document.querySelector('#mute-expires').value = '{expires}'; return null;"
+        ))
+        .await
+        .unwrap();
+    browser
+        .find(".mute-form button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_url_matching(|u| u == finding_url, Duration::from_secs(10))
+        .await
+        .unwrap();
+    let record = browser
+        .find(".mute-record")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(record.contains(reason), "{record}");
+    assert!(record.contains(&expires), "{record}");
+    assert!(
+        browser
+            .find(".badges")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("MUTED")
+    );
+    // The failures no longer count it.
+    assert_eq!(failing().await, failing_before - 1);
+
+    // The mutes page lists it; unmuting brings the failure back.
+    browser
+        .goto(&format!("{}/mutes", server.base))
+        .await
+        .unwrap();
+    let listed = browser.source().await.unwrap();
+    assert!(listed.contains(reason));
+    browser
+        .find("form.inline button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_url("/mutes", Duration::from_secs(10))
+        .await
+        .unwrap();
+    let after = browser.source().await.unwrap();
+    assert!(!after.contains(reason), "the mute is gone from the list");
+    browser.goto(&finding_url).await.unwrap();
+    assert!(
+        browser
+            .find(".badges")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("FAIL")
+    );
+
+    // Both changes are in the audit log.
+    browser
+        .goto(&format!("{}/admin/audit", server.base))
+        .await
+        .unwrap();
+    let audit = browser.source().await.unwrap();
+    assert!(audit.contains("mute_created") && audit.contains("mute_removed"));
+    browser.quit().await.unwrap();
+}
