@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod compliance;
 mod findings;
 mod mutes;
 mod scans;
