@@ -16,6 +16,7 @@ mod views;
 pub use crate::access::Scope;
 pub use accounts::AccountRecord;
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRecord, MAX_AUDIT_ROWS};
+pub use compliance::{ComplianceError, ComplianceFilter};
 pub use findings::{ExportRow, FindingFilter};
 pub use mutes::{Actor, ApplyReport, MuteSource, Muting, NewMute};
 pub use scans::ScanInput;
