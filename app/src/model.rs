@@ -383,13 +383,34 @@ pub struct ControlRow {
     pub checks: Vec<(String, String)>,
     /// One cell per account, in the order of `ComplianceData::accounts`.
     pub cells: Vec<ControlCell>,
-    /// The worst status across the accounts (its kind for manual and not covered controls).
+    /// The worst status across the filter's accounts (its kind for manual and not covered
+    /// controls).
     pub overall: String,
+}
+
+/// Compliance page parameters (GET query; the JSON twin takes the same). Empty strings
+/// mean "all".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplianceQuery {
+    /// A framework key; CIS AWS Foundations 3.0 when absent.
+    pub framework: Option<String>,
+    /// One account id: that account only.
+    pub account: Option<String>,
+    /// One owner team: its accounts only.
+    pub team: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComplianceData {
     pub framework: String,
+    /// The account chosen by the filter (`None`: all), as given.
+    pub account: Option<String>,
+    /// The team chosen by the filter (`None`: all), as given.
+    pub team: Option<String>,
+    /// What the filter offers: every account the user may see, (id, name, owner team).
+    pub account_choices: Vec<(String, String, String)>,
+    /// ... and every team owning one of them, sorted.
+    pub team_choices: Vec<String>,
     pub framework_title: String,
     pub framework_version: String,
     pub framework_source: String,
@@ -397,10 +418,10 @@ pub struct ComplianceData {
     pub framework_scope: String,
     /// Every framework: (key, title).
     pub frameworks: Vec<(String, String)>,
-    /// The accounts the user may see: (id, name).
+    /// The accounts of the filter, the grid's columns: (id, name).
     pub accounts: Vec<(String, String)>,
     pub controls: Vec<ControlRow>,
-    /// Controls by overall status, worst first: (status, count).
+    /// Controls by overall status across the filter's accounts, worst first: (status, count).
     pub summary: Vec<(String, i64)>,
 }
 

@@ -196,6 +196,73 @@ async fn an_analyst_goes_from_the_overview_to_a_finding_and_exports_csv() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_chosen_in_the_compliance_filter_downloads_as_that_teams_pdf_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let server = start(
+        &["demo", "--history", "1", "--database", db.to_str().unwrap()],
+        &[],
+    );
+    let browser = Browser::start().await.unwrap();
+    browser
+        .goto(&format!("{}/compliance?framework=aws-fsbp", server.base))
+        .await
+        .unwrap();
+    let scope = browser.find("#filter-scope").await.unwrap();
+    assert_eq!(scope.text().await.unwrap(), "All accounts · 6 accounts");
+
+    // Choose the payments team in the filter form and submit it.
+    browser
+        .find("#compliance-filter select[name=team] option[value=payments]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find("#compliance-filter button[type=submit]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_url("team=payments", Duration::from_secs(10))
+        .await
+        .unwrap();
+    let url = browser.current_url().await.unwrap();
+    assert!(
+        url.contains("framework=aws-fsbp"),
+        "the framework is kept: {url}"
+    );
+    let scope = browser.find("#filter-scope").await.unwrap();
+    assert_eq!(scope.text().await.unwrap(), "Team payments · 2 accounts");
+    let columns = browser
+        .find_all("table.compliance thead th.account-col")
+        .await
+        .unwrap();
+    assert_eq!(columns.len(), 2);
+
+    // Its PDF report link carries the filter; the download is a PDF.
+    let pdf = browser
+        .find("a[href^='/reports/compliance.pdf']")
+        .await
+        .unwrap();
+    assert_eq!(
+        pdf.attr("href").await.unwrap().as_deref(),
+        Some("/reports/compliance.pdf?framework=aws%2Dfsbp&team=payments")
+    );
+    pdf.click().await.unwrap();
+    let file = browser
+        .wait_for_download("pdf", Duration::from_secs(120))
+        .await
+        .unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "{}", file.display());
+    browser.quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scan_now_scans_a_linked_account_in_moto_and_shows_the_result() {
     let moto = MotoServer::shared();
     let acct = moto.new_account().await;

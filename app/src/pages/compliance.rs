@@ -26,12 +26,47 @@ fn cell_text(cell: &ControlCell) -> String {
     }
 }
 
+/// What the grid covers, in words: "All accounts · 6 accounts", "Team payments · 2
+/// accounts", "Account acme-production (333344445555)".
+pub fn filter_label(data: &ComplianceData) -> String {
+    let n = data.accounts.len();
+    let count = format!("{n} account{}", if n == 1 { "" } else { "s" });
+    match (&data.account, &data.team) {
+        (Some(id), team) => {
+            let name = data
+                .accounts
+                .iter()
+                .find(|a| &a.0 == id)
+                .map_or(id.as_str(), |a| a.1.as_str());
+            let team = team
+                .as_ref()
+                .map(|t| format!(" · team {t}"))
+                .unwrap_or_default();
+            format!("Account {name} ({id}){team}")
+        }
+        (None, Some(team)) => format!("Team {team} · {count}"),
+        (None, None) => format!("All accounts · {count}"),
+    }
+}
+
+/// The page's address, or a report's, for `framework` and the current account and team.
+fn filtered(path: &str, framework: &str, data: &ComplianceData) -> String {
+    url(
+        path,
+        &[
+            ("framework", Some(framework.to_owned())),
+            ("account", data.account.clone()),
+            ("team", data.team.clone()),
+        ],
+    )
+}
+
 pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
     let tabs = data
         .frameworks
         .iter()
         .map(|(key, title)| {
-            let href = url("/compliance", &[("framework", Some(key.clone()))]);
+            let href = filtered("/compliance", key, &data);
             let class = if *key == data.framework {
                 "tab active"
             } else {
@@ -137,24 +172,56 @@ pub fn render(chrome: &Chrome, data: ComplianceData) -> String {
         .map(|t| view! { <td class="num">{t}</td> })
         .collect_view();
     let title = data.framework_title.clone();
-    let pdf = url(
-        "/reports/compliance.pdf",
+    let pdf = filtered("/reports/compliance.pdf", &data.framework, &data);
+    let html = filtered("/reports/compliance.html", &data.framework, &data);
+    let team_options = data
+        .team_choices
+        .iter()
+        .map(|t| {
+            let selected = data.team.as_deref() == Some(t.as_str());
+            view! { <option value=t.clone() selected=selected>{t.clone()}</option> }
+        })
+        .collect_view();
+    let account_options = data
+        .account_choices
+        .iter()
+        .map(|(id, name, team)| {
+            let selected = data.account.as_deref() == Some(id.as_str());
+            let label = if team.is_empty() {
+                format!("{name} ({id})")
+            } else {
+                format!("{name} ({id}) · {team}")
+            };
+            view! { <option value=id.clone() selected=selected>{label}</option> }
+        })
+        .collect_view();
+    let reset = url(
+        "/compliance",
         &[("framework", Some(data.framework.clone()))],
     );
-    let html = url(
-        "/reports/compliance.html",
-        &[("framework", Some(data.framework.clone()))],
-    );
+    let scope = filter_label(&data);
     let body = view! {
         <div class="page-head">
             <h1>"Compliance"</h1>
             <div class="actions">
-                <a class="button secondary" href=pdf download="" title="The report of this framework for the accounts you see: summary, controls, failed findings with evidence, coverage">"Report (PDF)"</a>
+                <a class="button secondary" href=pdf download="" title="The report of this framework for the accounts shown: summary, controls, failed findings with evidence, coverage">"Report (PDF)"</a>
                 <a class="button secondary" href=html download="" title="The same report as one HTML file, readable offline">"Report (HTML)"</a>
             </div>
         </div>
         <nav class="tabs">{tabs}</nav>
+        <form method="get" action="/compliance" class="filters" id="compliance-filter">
+            <input type="hidden" name="framework" value=data.framework.clone()/>
+            <label>"Team "
+                <select name="team"><option value="">"all"</option>{team_options}</select>
+            </label>
+            <label>"Account "
+                <select name="account"><option value="">"all"</option>{account_options}</select>
+            </label>
+            <button type="submit">"Filter"</button>
+            <a href=reset class="reset">"Reset"</a>
+        </form>
         <h2>{data.framework_title.clone()}</h2>
+        <p class="filter-scope" id="filter-scope">{scope}</p>
         <p class="muted">{data.framework_scope.clone()}" "<a href=data.framework_source.clone()>"The standard"</a>" (version "{data.framework_version.clone()}")."</p>
         <p class="summary">"Controls, by their worst status across these accounts: "{summary}</p>
         <p class="muted">"Each cell: the control in the account's latest scan (✔ every finding of its checks passes, ✘ failures, ? could not be evaluated, n/a its checks found nothing to judge, manual and not covered controls need checking outside Rampart and never count as passed). Click a cell for the findings."</p>
@@ -246,4 +313,68 @@ pub fn render_check(chrome: &Chrome, d: CheckDetail) -> String {
     }
     .into_any();
     shell(&title, chrome, body, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(
+        accounts: &[(&str, &str)],
+        account: Option<&str>,
+        team: Option<&str>,
+    ) -> ComplianceData {
+        ComplianceData {
+            framework: "cis-aws-3.0".into(),
+            account: account.map(str::to_owned),
+            team: team.map(str::to_owned),
+            account_choices: Vec::new(),
+            team_choices: Vec::new(),
+            framework_title: String::new(),
+            framework_version: String::new(),
+            framework_source: String::new(),
+            framework_scope: String::new(),
+            frameworks: Vec::new(),
+            accounts: accounts
+                .iter()
+                .map(|(id, name)| ((*id).to_owned(), (*name).to_owned()))
+                .collect(),
+            controls: Vec::new(),
+            summary: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_filter_label_names_the_team_and_counts_its_accounts() {
+        let d = data(
+            &[("1", "a"), ("2", "b"), ("3", "c")],
+            None,
+            Some("payments"),
+        );
+        assert_eq!(filter_label(&d), "Team payments · 3 accounts");
+        let d = data(&[("1", "a")], None, None);
+        assert_eq!(filter_label(&d), "All accounts · 1 account");
+    }
+
+    #[test]
+    fn the_filter_label_names_a_chosen_account_and_its_team() {
+        let d = data(&[("111", "prod")], Some("111"), None);
+        assert_eq!(filter_label(&d), "Account prod (111)");
+        let d = data(&[("111", "prod")], Some("111"), Some("web"));
+        assert_eq!(filter_label(&d), "Account prod (111) · team web");
+    }
+
+    #[test]
+    fn report_links_and_tabs_carry_the_framework_account_and_team_url_encoded() {
+        let d = data(&[], Some("111"), Some("a&b c"));
+        assert_eq!(
+            filtered("/reports/compliance.pdf", "aws-fsbp", &d),
+            "/reports/compliance.pdf?framework=aws%2Dfsbp&account=111&team=a%26b%20c"
+        );
+        let all = data(&[], None, None);
+        assert_eq!(
+            filtered("/compliance", "hipaa", &all),
+            "/compliance?framework=hipaa"
+        );
+    }
 }

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod compliance;
 mod findings;
 mod mutes;
 mod scans;
@@ -15,6 +16,7 @@ mod views;
 pub use crate::access::Scope;
 pub use accounts::AccountRecord;
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRecord, MAX_AUDIT_ROWS};
+pub use compliance::{ComplianceError, ComplianceFilter};
 pub use findings::{ExportRow, FindingFilter};
 pub use mutes::{Actor, ApplyReport, MuteSource, Muting, NewMute};
 pub use scans::ScanInput;

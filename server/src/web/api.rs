@@ -3,12 +3,12 @@
 use super::AppState;
 use super::current::CurrentAccess;
 use super::error::ApiError;
-use super::pages::{DiffQuery, FrameworkQuery};
+use super::pages::DiffQuery;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use rampart_app::model::{
-    AccountData, CheckDetail, CheckInfo, ComplianceData, DiffData, FindingDetail, FindingQuery,
-    FindingRow, FindingsData, OverviewData, OverviewQuery, ScanData, ScansData,
+    AccountData, CheckDetail, CheckInfo, ComplianceData, ComplianceQuery, DiffData, FindingDetail,
+    FindingQuery, FindingRow, FindingsData, OverviewData, OverviewQuery, ScanData, ScansData,
 };
 use serde::Serialize;
 
@@ -91,9 +91,9 @@ pub async fn scan(
 pub async fn compliance(
     State(s): State<AppState>,
     CurrentAccess(a): CurrentAccess,
-    Query(q): Query<FrameworkQuery>,
+    Query(q): Query<ComplianceQuery>,
 ) -> ApiResult<ComplianceData> {
-    Ok(Json(s.compliance(q.framework.as_deref(), &a.scope).await?))
+    Ok(Json(s.compliance_for(&q, &a.scope).await?))
 }
 
 pub async fn checks(State(s): State<AppState>) -> Json<Vec<CheckInfo>> {

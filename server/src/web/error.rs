@@ -1,7 +1,7 @@
 //! Errors of the web layer: a status and a message for people. Internal details (database
 //! errors) are logged, not shown.
 
-use crate::store::StoreError;
+use crate::store::{ComplianceError, StoreError};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -39,6 +39,18 @@ impl From<StoreError> for WebError {
                     "the database could not answer; the server log has the details",
                 )
             }
+        }
+    }
+}
+
+impl From<ComplianceError> for WebError {
+    fn from(e: ComplianceError) -> Self {
+        match e {
+            ComplianceError::Store(e) => e.into(),
+            ComplianceError::UnknownAccount(_) | ComplianceError::UnknownTeam(_) => {
+                Self::not_found(e.to_string())
+            }
+            ComplianceError::NotInTeam { .. } => Self::bad_request(e.to_string()),
         }
     }
 }

@@ -136,6 +136,7 @@ async fn every_page_renders_without_script_under_a_strict_policy(db: Db) {
         "/checks/iam_root_mfa_enabled".to_owned(),
         "/compliance".to_owned(),
         "/compliance?framework=aws-fsbp".to_owned(),
+        "/compliance?framework=aws-fsbp&team=payments".to_owned(),
         "/import".to_owned(),
         "/mutes".to_owned(),
     ] {
