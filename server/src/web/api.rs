@@ -93,7 +93,7 @@ pub async fn compliance(
     CurrentAccess(a): CurrentAccess,
     Query(q): Query<ComplianceQuery>,
 ) -> ApiResult<ComplianceData> {
-    Ok(Json(s.compliance_for(&q, &a.scope).await?))
+    Ok(Json(s.compliance(&q, &a.scope).await?))
 }
 
 pub async fn checks(State(s): State<AppState>) -> Json<Vec<CheckInfo>> {

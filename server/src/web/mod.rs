@@ -25,15 +25,15 @@ use crate::access::{Access, Scope};
 use crate::auth::Auth;
 use crate::config::ScanDefaults;
 use crate::jobs::{Jobs, scannable};
-use crate::store::{AuditAction, AuditEntry, AuditOutcome, FindingFilter, Store};
+use crate::store::{AuditAction, AuditEntry, AuditOutcome, ComplianceFilter, FindingFilter, Store};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use rampart_app::model::{
-    AccountData, CheckDetail, CheckInfo, ComplianceData, DiffData, FindingDetail, FindingQuery,
-    FindingRow, FindingsData, OverviewData, OverviewQuery, ScanData, ScansData,
+    AccountData, CheckDetail, CheckInfo, ComplianceData, ComplianceQuery, DiffData, FindingDetail,
+    FindingQuery, FindingRow, FindingsData, OverviewData, OverviewQuery, ScanData, ScansData,
 };
-use rampart_engine::checks::{Framework, registry};
+use rampart_engine::checks::registry;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -238,17 +238,15 @@ impl AppState {
         })
     }
 
+    /// The compliance page's data, shared with its JSON twin: the grid of the framework
+    /// over the accounts of `scope` that the query's account and team choose.
     pub async fn compliance(
         &self,
-        framework: Option<&str>,
+        q: &ComplianceQuery,
         scope: &Scope,
     ) -> Result<ComplianceData, WebError> {
-        let framework = match framework.filter(|f| !f.is_empty()) {
-            None => Framework::CisAws3,
-            Some(f) => Framework::parse(f)
-                .ok_or_else(|| WebError::bad_request(format!("unknown framework `{f}`")))?,
-        };
-        Ok(self.store().compliance(framework, scope).await?)
+        let filter = ComplianceFilter::from_query(q).map_err(WebError::bad_request)?;
+        Ok(self.store().compliance_for(&filter, scope).await?)
     }
 
     pub fn checks(&self) -> Vec<CheckInfo> {

@@ -6,12 +6,12 @@ use super::error::{PageError, WebError};
 use super::security::{CsrfToken, tokens_match};
 use crate::ingest::import_snapshot;
 use crate::jobs::JobError;
-use crate::store::{AuditAction, AuditOutcome, ComplianceFilter, Scope};
+use crate::store::{AuditAction, AuditOutcome};
 use axum::extract::{FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use rampart_app::model::{Chrome, ComplianceData, ComplianceQuery, FindingQuery, OverviewQuery};
+use rampart_app::model::{Chrome, ComplianceQuery, FindingQuery, OverviewQuery};
 use rampart_app::pages;
 use serde::Deserialize;
 
@@ -172,26 +172,13 @@ pub async fn check(
     Ok(Html(pages::compliance::render_check(&c, data)))
 }
 
-impl AppState {
-    /// The compliance page's data, shared with its JSON twin: the grid of the framework
-    /// over the accounts of `scope` that the query's account and team choose.
-    pub async fn compliance_for(
-        &self,
-        q: &ComplianceQuery,
-        scope: &Scope,
-    ) -> Result<ComplianceData, WebError> {
-        let filter = ComplianceFilter::from_query(q).map_err(WebError::bad_request)?;
-        Ok(self.store().compliance_for(&filter, scope).await?)
-    }
-}
-
 pub async fn compliance(
     State(s): State<AppState>,
     PageChrome(c): PageChrome,
     CurrentAccess(a): CurrentAccess,
     Query(q): Query<ComplianceQuery>,
 ) -> PageResult {
-    let data = s.compliance_for(&q, &a.scope).await.map_err(fail(&c))?;
+    let data = s.compliance(&q, &a.scope).await.map_err(fail(&c))?;
     Ok(Html(pages::compliance::render(&c, data)))
 }
 

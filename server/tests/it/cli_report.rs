@@ -283,10 +283,7 @@ fn report_from_the_database_covers_the_chosen_account_and_rejects_unknown_ones()
     ]);
     assert_eq!(out.status.code(), Some(0));
     let mut reader = csv::Reader::from_path(&csv).unwrap();
-    let statuses: Vec<String> = reader
-        .records()
-        .map(|r| r.unwrap()[6].to_owned())
-        .collect();
+    let statuses: Vec<String> = reader.records().map(|r| r.unwrap()[6].to_owned()).collect();
     let count = |s: &str| statuses.iter().filter(|x| *x == s).count();
     assert_eq!(account["failed_total"], count("FAIL"));
     assert_eq!(account["muted_total"], count("MUTED"));
