@@ -282,11 +282,19 @@ pub fn render_check(chrome: &Chrome, d: CheckDetail) -> String {
         .iter()
         .map(|(id, name, passed, failed, errored)| {
             let href = url("/findings", &[("account", Some(id.clone())), ("check", Some(c.id.clone())), ("status", Some("any".into()))]);
+            let muted = d.muted.get(id).copied().unwrap_or(0);
+            let muted_cell = if muted > 0 {
+                let href = url("/findings", &[("account", Some(id.clone())), ("check", Some(c.id.clone())), ("status", Some("MUTED".into()))]);
+                view! { <td class="num"><a href=href>{muted}</a></td> }.into_any()
+            } else {
+                view! { <td class="num zero">"0"</td> }.into_any()
+            };
             view! {
                 <tr>
                     <td><a href=href>{name.clone()}</a><div class="sub">{id.clone()}</div></td>
                     <td class="num">{*passed}</td>
                     <td class={if *failed > 0 { "num sev-text-high" } else { "num zero" }}>{*failed}</td>
+                    {muted_cell}
                     <td class="num">{*errored}</td>
                 </tr>
             }
@@ -306,7 +314,7 @@ pub fn render_check(chrome: &Chrome, d: CheckDetail) -> String {
         <section>
             <h2>"Latest results per account"</h2>
             <table class="grid">
-                <thead><tr><th>"Account"</th><th class="num">"Passed"</th><th class="num">"Failed"</th><th class="num">"Errors"</th></tr></thead>
+                <thead><tr><th>"Account"</th><th class="num">"Passed"</th><th class="num">"Failed"</th><th class="num" title="failures accepted as risks (not in Failed, nor in the score)">"Muted"</th><th class="num">"Errors"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </section>
@@ -375,6 +383,48 @@ mod tests {
         assert_eq!(
             filtered("/compliance", "hipaa", &all),
             "/compliance?framework=hipaa"
+        );
+    }
+
+    #[test]
+    fn the_check_page_counts_muted_failures_apart_and_links_to_them() {
+        let check = CheckInfo {
+            id: "s3_bucket_versioning".into(),
+            title: "Versioning".into(),
+            service: "s3".into(),
+            severity: "low".into(),
+            rationale: String::new(),
+            remediation_console: String::new(),
+            remediation_cli: String::new(),
+            compliance: Vec::new(),
+        };
+        let d = CheckDetail {
+            check,
+            accounts: vec![
+                ("111".into(), "prod".into(), 4, 1, 0),
+                ("222".into(), "dev".into(), 2, 0, 0),
+            ],
+            muted: [("111".to_owned(), 3)].into_iter().collect(),
+        };
+        let html = render_check(&Chrome::default(), d);
+        assert!(html.contains(">Muted</th>"), "{html}");
+        let muted_href = url(
+            "/findings",
+            &[
+                ("account", Some("111".into())),
+                ("check", Some("s3_bucket_versioning".into())),
+                ("status", Some("MUTED".into())),
+            ],
+        )
+        .replace('&', "&amp;");
+        assert!(
+            html.contains(&format!("href=\"{muted_href}\">3</a>")),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("status=MUTED").count(),
+            1,
+            "only where something is muted"
         );
     }
 }
