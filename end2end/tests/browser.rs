@@ -552,6 +552,11 @@ async fn a_user_signs_in_through_the_form_and_lands_on_the_page_they_asked_for()
     browser.quit().await.unwrap();
 }
 
+/// The text of the first element matching `css`.
+async fn text_of(browser: &Browser, css: &str) -> String {
+    browser.find(css).await.unwrap().text().await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_analyst_mutes_a_failed_finding_with_a_reason_and_unmutes_it_from_the_mutes_page() {
     let dir = tempfile::tempdir().unwrap();
@@ -594,16 +599,7 @@ async fn an_analyst_mutes_a_failed_finding_with_a_reason_and_unmutes_it_from_the
         .wait_for_url("/findings/", Duration::from_secs(10))
         .await
         .unwrap();
-    assert!(
-        browser
-            .find(".badges")
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .contains("FAIL")
-    );
+    assert!(text_of(&browser, ".badges").await.contains("FAIL"));
 
     // Open the mute form and fill it in; the resource is this finding's, already filled.
     browser
@@ -649,25 +645,10 @@ async fn an_analyst_mutes_a_failed_finding_with_a_reason_and_unmutes_it_from_the
         .wait_for_url_matching(|u| u == finding_url, Duration::from_secs(10))
         .await
         .unwrap();
-    let record = browser
-        .find(".mute-record")
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let record = text_of(&browser, ".mute-record").await;
     assert!(record.contains(reason), "{record}");
     assert!(record.contains(&expires), "{record}");
-    assert!(
-        browser
-            .find(".badges")
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .contains("MUTED")
-    );
+    assert!(text_of(&browser, ".badges").await.contains("MUTED"));
     // The failures no longer count it.
     assert_eq!(failing().await, failing_before - 1);
 
@@ -692,16 +673,7 @@ async fn an_analyst_mutes_a_failed_finding_with_a_reason_and_unmutes_it_from_the
     let after = browser.source().await.unwrap();
     assert!(!after.contains(reason), "the mute is gone from the list");
     browser.goto(&finding_url).await.unwrap();
-    assert!(
-        browser
-            .find(".badges")
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .contains("FAIL")
-    );
+    assert!(text_of(&browser, ".badges").await.contains("FAIL"));
 
     // Both changes are in the audit log.
     browser

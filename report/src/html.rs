@@ -247,17 +247,18 @@ fn accounts_table(h: &mut String, r: &Report) {
 
 fn account(h: &mut String, a: &AccountSection, many_accounts: bool) {
     let e = escape;
+    let row = &a.account;
     let _ = write!(
         h,
         "<section class=\"account\"><h2>Account {} <span class=\"id\">{}</span></h2>\
          <dl class=\"facts\"><dt>Score</dt><dd>{}</dd><dt>Team</dt><dd>{}</dd>\
          <dt>Environment</dt><dd>{}</dd><dt>Scanned</dt><dd>{}</dd></dl>",
-        e(&a.name),
-        e(&a.id),
-        score(a.score),
-        e(a.team.as_deref().unwrap_or("—")),
-        e(a.environment.as_deref().unwrap_or("—")),
-        date(a.scanned_at),
+        e(&row.name),
+        e(&row.id),
+        score(row.score),
+        e(row.team.as_deref().unwrap_or("—")),
+        e(row.environment.as_deref().unwrap_or("—")),
+        date(row.scanned_at),
     );
     status_counts_table(h, &a.control_counts);
     if many_accounts {
@@ -271,28 +272,28 @@ fn account(h: &mut String, a: &AccountSection, many_accounts: bool) {
             let _ = write!(h, "<p>Failing controls: {}</p>", failing.join(", "));
         }
     }
-    let _ = write!(h, "<h3>Failed findings ({})</h3>", a.failed_total);
-    if a.failed_total == 0 {
+    let _ = write!(h, "<h3>Failed findings ({})</h3>", row.failed_findings);
+    if row.failed_findings == 0 {
         h.push_str("<p>None.</p>");
-    } else if a.failed.len() < a.failed_total {
+    } else if a.failed.len() < row.failed_findings {
         let _ = write!(
             h,
             "<p class=\"note\">The {} most severe are listed; the CSV, JSON, OCSF and ASFF \
              exports carry all {}.</p>",
             a.failed.len(),
-            a.failed_total
+            row.failed_findings
         );
     }
     for f in &a.failed {
         failed_finding(h, f);
     }
-    let _ = write!(h, "<h3>Muted findings ({})</h3>", a.muted_total);
-    if a.muted.len() < a.muted_total {
+    let _ = write!(h, "<h3>Muted findings ({})</h3>", row.muted_findings);
+    if a.muted.len() < row.muted_findings {
         let _ = write!(
             h,
             "<p class=\"note\">The {} most severe are listed, of {}.</p>",
             a.muted.len(),
-            a.muted_total
+            row.muted_findings
         );
     }
     if a.muted.is_empty() {
@@ -371,8 +372,8 @@ fn appendix(h: &mut String, r: &Report) {
         let _ = write!(
             h,
             "<h3>{} <span class=\"id\">{}</span></h3>",
-            escape(&a.name),
-            escape(&a.id)
+            escape(&a.account.name),
+            escape(&a.account.id)
         );
         if a.coverage.is_empty() {
             h.push_str("<p>No coverage data for this scan.</p>");
@@ -421,7 +422,7 @@ fn appendix(h: &mut String, r: &Report) {
                 let _ = write!(
                     h,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code> {}</td></tr>",
-                    escape(&a.id),
+                    escape(&a.account.id),
                     escape(&err.service),
                     escape(err.region.as_deref().unwrap_or("global")),
                     escape(&err.api),

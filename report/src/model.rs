@@ -223,28 +223,22 @@ pub struct ControlRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AccountSection {
-    pub id: String,
-    pub name: String,
-    pub team: Option<String>,
-    pub environment: Option<String>,
-    pub scanned_at: DateTime<Utc>,
-    pub score: Option<f64>,
+    /// Who the account is and its counts, as in the accounts table (flattened into the
+    /// section's JSON): `account.failed_findings` counts every failed finding, listed or not.
+    #[serde(flatten)]
+    pub account: AccountRow,
     /// PASS and FAIL findings of every check (the score's base).
     pub evaluated_findings: usize,
-    /// ERROR findings of checks mapped to the framework (muted ones excluded).
-    pub errored_findings: usize,
     pub trend: Vec<TrendPoint>,
     pub control_counts: StatusCounts,
     pub controls: Vec<ControlRow>,
     /// The most severe failed findings, at most `limits.failed_per_account`.
     pub failed: Vec<FailedFinding>,
-    /// All failed findings of mapped checks (muted ones excluded), listed or not.
-    pub failed_total: usize,
+    /// The most severe muted findings, at most `limits.muted_per_account`.
     pub muted: Vec<MutedFinding>,
-    pub muted_total: usize,
     pub coverage: Vec<CoverageRow>,
+    /// The first collection errors, at most `limits.errors_per_account`.
     pub errors: Vec<ErrorRow>,
-    pub errors_total: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -568,11 +562,11 @@ impl ReportBuilder {
         }
 
         let index = self.rows.len();
-        self.rows.push(AccountRow {
-            id: meta.id.clone(),
-            name: meta.name.clone(),
-            team: meta.team.clone(),
-            environment: meta.environment.clone(),
+        let row = AccountRow {
+            id: meta.id,
+            name: meta.name,
+            team: meta.team,
+            environment: meta.environment,
             scanned_at: meta.scanned_at,
             score,
             controls_failing: control_counts.fail,
@@ -581,34 +575,29 @@ impl ReportBuilder {
             errored_findings: errored,
             collection_errors: meta.errors.len(),
             detailed: false,
-        });
+        };
+        self.rows.push(row.clone());
         if self.limits.detailed_accounts == 0 {
             return;
         }
         // Evict before building when this account would be the first to go anyway.
         if self.sections.len() >= self.limits.detailed_accounts
             && let Some(best) = self.best_detailed()
-            && detail_rank(score) >= detail_rank(self.sections[best].1.score)
+            && detail_rank(score) >= detail_rank(self.sections[best].1.account.score)
         {
             return;
         }
-        let errors_total = meta.errors.len();
         let section = AccountSection {
-            id: meta.id,
-            name: meta.name,
-            team: meta.team,
-            environment: meta.environment,
-            scanned_at: meta.scanned_at,
-            score,
+            account: AccountRow {
+                detailed: true,
+                ..row
+            },
             evaluated_findings,
-            errored_findings: errored,
             trend,
             control_counts,
             controls: rows,
             failed: failed_rows(failed, self.limits.failed_per_account),
-            failed_total,
             muted: sorted_muted(muted, self.limits.muted_per_account),
-            muted_total,
             coverage: meta.coverage.map(coverage_rows).unwrap_or_default(),
             errors: meta
                 .errors
@@ -622,7 +611,6 @@ impl ReportBuilder {
                     message: e.message,
                 })
                 .collect(),
-            errors_total,
         };
         self.sections.push((index, section));
         if self.sections.len() > self.limits.detailed_accounts
@@ -639,8 +627,8 @@ impl ReportBuilder {
             .iter()
             .enumerate()
             .max_by(|(_, (ia, a)), (_, (ib, b))| {
-                detail_rank(a.score)
-                    .total_cmp(&detail_rank(b.score))
+                detail_rank(a.account.score)
+                    .total_cmp(&detail_rank(b.account.score))
                     .then(ia.cmp(ib))
             })
             .map(|(i, _)| i)

@@ -70,7 +70,7 @@ fn only_the_lowest_scoring_accounts_get_a_section() -> anyhow::Result<()> {
     by_score.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut lowest: Vec<(usize, &str)> = by_score[..2].iter().map(|(_, i, id)| (*i, *id)).collect();
     lowest.sort();
-    let sections: Vec<&str> = cut.accounts.iter().map(|a| a.id.as_str()).collect();
+    let sections: Vec<&str> = cut.accounts.iter().map(|a| a.account.id.as_str()).collect();
     let expected: Vec<&str> = lowest.iter().map(|(_, id)| *id).collect();
     assert_eq!(sections, expected, "sections in input order");
     let flagged: Vec<&str> = cut
@@ -93,15 +93,15 @@ fn a_section_lists_the_most_severe_failed_findings_and_says_how_many_there_are()
         let whole = full
             .accounts
             .iter()
-            .find(|a| a.id == section.id)
-            .ok_or_else(|| anyhow::anyhow!("no full section of {}", section.id))?;
-        assert_eq!(section.failed_total, whole.failed.len());
+            .find(|a| a.account.id == section.account.id)
+            .ok_or_else(|| anyhow::anyhow!("no full section of {}", section.account.id))?;
+        assert_eq!(section.account.failed_findings, whole.failed.len());
         assert_eq!(section.failed.len(), whole.failed.len().min(3));
         assert_eq!(section.failed[..], whole.failed[..section.failed.len()]);
-        assert_eq!(section.errors_total, whole.errors.len());
+        assert_eq!(section.account.collection_errors, whole.errors.len());
         assert!(section.errors.len() <= 1);
         assert_eq!(section.controls, whole.controls);
-        checked += usize::from(section.failed_total > 3);
+        checked += usize::from(section.account.failed_findings > 3);
     }
     assert!(
         checked > 0,
