@@ -305,13 +305,25 @@ pub struct Limits {
     pub errors_per_account: usize,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
+/// Accounts with a section of their own, at most.
+pub const DETAILED_ACCOUNTS: usize = 20;
+/// Failed findings a report lists over all its sections (each section lists at least
+/// [`FAILED_PER_SECTION_MIN`]): about 350 pages of PDF at most.
+pub const LISTED_FINDINGS: usize = 1000;
+pub const FAILED_PER_SECTION_MIN: usize = 50;
+pub const ERRORS_PER_SECTION: usize = 50;
+
+impl Limits {
+    /// The limits of a report over `accounts` accounts: one account may list all of the
+    /// report's [`LISTED_FINDINGS`], twenty share them.
+    pub fn for_accounts(accounts: usize) -> Self {
+        let sections = accounts.clamp(1, DETAILED_ACCOUNTS);
+        let per_section = (LISTED_FINDINGS / sections).max(FAILED_PER_SECTION_MIN);
         Limits {
-            detailed_accounts: 25,
-            failed_per_account: 100,
-            muted_per_account: 100,
-            errors_per_account: 50,
+            detailed_accounts: DETAILED_ACCOUNTS,
+            failed_per_account: per_section,
+            muted_per_account: per_section,
+            errors_per_account: ERRORS_PER_SECTION,
         }
     }
 }
@@ -360,14 +372,15 @@ pub struct AccountRow {
 }
 
 /// Builds the report of `accounts` against `framework` as of `generated_at`, with the
-/// default [`Limits`].
+/// [`Limits`] of that many accounts.
 pub fn build(
     scope: Scope,
     framework: Framework,
     generated_at: DateTime<Utc>,
     accounts: Vec<AccountInput>,
 ) -> Result<Report, ReportError> {
-    build_with(scope, framework, generated_at, Limits::default(), accounts)
+    let limits = Limits::for_accounts(accounts.len());
+    build_with(scope, framework, generated_at, limits, accounts)
 }
 
 /// [`build`] with explicit limits.

@@ -74,16 +74,17 @@ pub async fn chosen_accounts(
 
 /// The compliance report of the latest scan of every selected account that has one:
 /// findings as stored (muted ones with their mute), earlier scans as the trend, coverage
-/// and collection errors from the scan's stored inventory.
+/// and collection errors from the scan's stored inventory; detail bounded by the
+/// [`Limits`] of that many accounts.
 pub async fn compliance_report(
     store: &Store,
     scope: &Scope,
     selection: &Selection,
     framework: Framework,
     generated_at: DateTime<Utc>,
-    limits: Limits,
 ) -> Result<Report, ReportsError> {
     let chosen = chosen_accounts(store, scope, selection).await?;
+    let limits = Limits::for_accounts(chosen.len());
     let mut builder = ReportBuilder::new(framework, generated_at, limits)?;
     let mut reported: Vec<(String, String)> = Vec::new();
     for account in chosen {

@@ -152,11 +152,27 @@ fn a_muted_failure_is_left_out_of_the_account_score_as_on_the_dashboard() -> any
         Scope::organisation(),
         Framework::CisAws3,
         fixture::now(),
-        Limits::default(),
+        Limits::for_accounts(1),
         vec![input],
     )?;
     assert_eq!(report.account_rows[0].score, expected);
     assert_eq!(report.summary.score, expected);
     assert_eq!(report.summary.muted_findings, 1);
     Ok(())
+}
+
+#[test]
+fn one_account_may_list_every_finding_a_report_lists_and_many_accounts_share_them() {
+    use rampart_report::model::{DETAILED_ACCOUNTS, FAILED_PER_SECTION_MIN, LISTED_FINDINGS};
+    let one = Limits::for_accounts(1);
+    assert_eq!(one.failed_per_account, LISTED_FINDINGS);
+    let many = Limits::for_accounts(1000);
+    assert_eq!(many.detailed_accounts, DETAILED_ACCOUNTS);
+    assert!(many.failed_per_account >= FAILED_PER_SECTION_MIN);
+    assert!(
+        many.failed_per_account * DETAILED_ACCOUNTS
+            <= LISTED_FINDINGS.max(FAILED_PER_SECTION_MIN * DETAILED_ACCOUNTS)
+    );
+    // Never zero, even for an empty report.
+    assert!(Limits::for_accounts(0).failed_per_account > 0);
 }

@@ -13,7 +13,7 @@ use rampart_engine::formats;
 use rampart_engine::frameworks::Framework;
 use rampart_engine::inventory::Inventory;
 use rampart_engine::report::ScanReport;
-use rampart_report::{AccountInput, Limits};
+use rampart_report::AccountInput;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tokio::sync::mpsc;
@@ -194,7 +194,6 @@ async fn database_report(store: &Store, args: &ReportArgs) -> Result<(), Failure
                 &selection,
                 args.framework.unwrap_or(Framework::CisAws3),
                 chrono::Utc::now(),
-                Limits::default(),
             )
             .await?;
             let format = args.format;

@@ -12,7 +12,6 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rampart_engine::frameworks::Framework;
-use rampart_report::Limits;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -76,7 +75,6 @@ async fn report(
         &selection,
         framework,
         chrono::Utc::now(),
-        Limits::default(),
     )
     .await
     .map_err(|e| match e {
