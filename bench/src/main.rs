@@ -114,6 +114,7 @@ async fn main() -> anyhow::Result<()> {
                 accounts: arg(&args, "--accounts", 1000)?,
                 findings: arg(&args, "--findings", 1000)?,
                 formats: formats.split(',').map(str::to_owned).collect(),
+                db: text_arg(&args, "--db").unwrap_or_else(|| "sqlite".to_owned()),
                 sqlite_path: text_arg(&args, "--sqlite-path").map(Into::into),
             })
             .await

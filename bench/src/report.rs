@@ -1,11 +1,14 @@
 //! `report`: loads N accounts × M findings (default 1,000 × 1,000 = 1 M findings) into
-//! SQLite through the real storage code, then runs the real `rampart report` binary once per
+//! SQLite and/or PostgreSQL through the real storage code, then runs the real `rampart report` binary once per
 //! format over every account, and prints each run's wall time, peak memory (the child's
 //! VmHWM, sampled every 10 ms until it exits), output size and, for the PDF, its pages.
 //!
 //! Run: `cargo build --release -p rampart -p rampart-bench && target/release/rampart-bench
 //! report [--accounts N] [--findings N] [--formats pdf,html,json,csv,ocsf,asff]
-//! [--sqlite-path FILE]` (the last keeps and reuses the loaded data between runs)
+//! [--db sqlite|postgres|both] [--sqlite-path FILE]` (the last keeps and reuses the loaded
+//! data between runs). With SQLite the report process holds the database's page cache (64 MiB
+//! per connection) besides the report; with PostgreSQL the cache is the server's, so its
+//! figures are the report's own footprint.
 
 use crate::dashboard::{self, memory_kib, rampart_bin};
 use anyhow::{Context, bail};
@@ -18,6 +21,8 @@ pub struct Options {
     pub accounts: usize,
     pub findings: usize,
     pub formats: Vec<String>,
+    /// `sqlite`, `postgres` or `both`.
+    pub db: String,
     pub sqlite_path: Option<PathBuf>,
 }
 
@@ -28,7 +33,7 @@ struct Run {
     bytes: u64,
 }
 
-fn report(db: &Path, format: &str, output: &Path) -> anyhow::Result<Run> {
+fn report(db: &str, format: &str, output: &Path) -> anyhow::Result<Run> {
     let start = Instant::now();
     let mut child = Command::new(rampart_bin()?)
         .args(["report", "--format", format, "--output"])
@@ -77,29 +82,42 @@ fn pdf_pages(path: &Path) -> Option<u64> {
 }
 
 pub async fn run(o: Options) -> anyhow::Result<()> {
+    if !["sqlite", "postgres", "both"].contains(&o.db.as_str()) {
+        bail!("--db takes sqlite, postgres or both");
+    }
     let dir = tempfile::tempdir()?;
-    let db = o
-        .sqlite_path
-        .clone()
-        .unwrap_or_else(|| dir.path().join("bench.db"));
+    if o.db == "sqlite" || o.db == "both" {
+        let db = o
+            .sqlite_path
+            .clone()
+            .unwrap_or_else(|| dir.path().join("bench.db"));
+        run_one("SQLite", &db.display().to_string(), dir.path(), &o).await?;
+    }
+    if o.db == "postgres" || o.db == "both" {
+        let cluster = rampart_end2end::postgres::PgCluster::start()?;
+        let url = cluster.create_database("rampart_report_bench")?;
+        run_one("PostgreSQL", &url, dir.path(), &o).await?;
+    }
+    Ok(())
+}
+
+async fn run_one(kind: &str, db: &str, dir: &Path, o: &Options) -> anyhow::Result<()> {
     println!(
-        "== report: {} accounts × {} findings = {} findings (SQLite)",
+        "\n== report: {} accounts × {} findings = {} findings ({kind})",
         o.accounts,
         o.findings,
         o.accounts * o.findings
     );
-    let store = Store::open(&db.display().to_string())
-        .await
-        .context("opening the database")?;
+    let store = Store::open(db).await.context("opening the database")?;
     if store.accounts().await?.len() >= o.accounts {
-        println!("  reusing the data already in {}", db.display());
+        println!("  reusing the data already in the database");
     } else {
         let took = dashboard::load(
             &store,
             &dashboard::Options {
                 accounts: o.accounts,
                 findings: o.findings,
-                db: "sqlite".to_owned(),
+                db: kind.to_owned(),
                 clients: 0,
                 seconds: 0,
                 sqlite_path: None,
@@ -123,8 +141,8 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             "ocsf" | "asff" => format!("{format}.json"),
             other => other.to_owned(),
         };
-        let output = dir.path().join(format!("report.{ext}"));
-        let run = report(&db, format, &output)?;
+        let output = dir.join(format!("report.{ext}"));
+        let run = report(db, format, &output)?;
         let notes = match format.as_str() {
             "pdf" => pdf_pages(&output)
                 .map(|p| format!("{p} pages"))
