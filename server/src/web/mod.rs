@@ -329,6 +329,18 @@ pub fn router_with_access(state: AppState, access: Access) -> Router {
     ))
 }
 
+/// The streamed exports and the compliance reports: links on the pages (session) and the
+/// same under `/api/` (Bearer token).
+fn downloads() -> Router<AppState> {
+    Router::new()
+        .route("/export/findings.csv", get(export::csv))
+        .route("/export/findings.json", get(export::json))
+        .route("/export/findings.ocsf.json", get(export::ocsf))
+        .route("/export/findings.asff.json", get(export::asff))
+        .route("/reports/compliance.pdf", get(report::pdf))
+        .route("/reports/compliance.html", get(report::html))
+}
+
 /// Every route of the dashboard.
 pub fn router(state: AppState) -> Router {
     let import = Router::new()
@@ -353,12 +365,7 @@ pub fn router(state: AppState) -> Router {
         .route("/compliance", get(api::compliance))
         .route("/checks", get(api::checks))
         .route("/checks/{id}", get(api::check))
-        .route("/export/findings.csv", get(export::csv))
-        .route("/export/findings.json", get(export::json))
-        .route("/export/findings.ocsf.json", get(export::ocsf))
-        .route("/export/findings.asff.json", get(export::asff))
-        .route("/reports/compliance.pdf", get(report::pdf))
-        .route("/reports/compliance.html", get(report::html))
+        .merge(downloads())
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -381,12 +388,7 @@ pub fn router(state: AppState) -> Router {
         .route("/checks", get(pages::checks))
         .route("/checks/{id}", get(pages::check))
         .route("/compliance", get(pages::compliance))
-        .route("/export/findings.csv", get(export::csv))
-        .route("/export/findings.json", get(export::json))
-        .route("/export/findings.ocsf.json", get(export::ocsf))
-        .route("/export/findings.asff.json", get(export::asff))
-        .route("/reports/compliance.pdf", get(report::pdf))
-        .route("/reports/compliance.html", get(report::html))
+        .merge(downloads())
         .route("/admin/audit", get(admin::audit))
         .route("/admin/audit.csv", get(admin::audit_csv))
         .route("/signout", post(signin::sign_out))
