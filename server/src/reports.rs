@@ -6,7 +6,9 @@
 //! `rampart report` command and the web routes call this; rendering is `rampart-report`'s.
 
 use crate::access::Scope;
-use crate::store::{AccountRecord, ExportRow, FindingFilter, Store, StoreError};
+use crate::store::{
+    AccountRecord, ChoiceError, ExportRow, FindingFilter, Store, StoreError, choose_accounts,
+};
 use chrono::{DateTime, Utc};
 use rampart_engine::coverage::coverage;
 use rampart_engine::frameworks::Framework;
@@ -25,11 +27,9 @@ pub enum ReportsError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Report(#[from] rampart_report::ReportError),
-    /// An `--account` id that is not linked, or not in the user's scope.
-    #[error("account `{0}` is not linked (or not visible to you)")]
-    UnknownAccount(String),
-    #[error("no account of team `{0}` is linked (or visible to you)")]
-    UnknownTeam(String),
+    /// An `--account` id or a team that is not linked, or not in the user's scope.
+    #[error(transparent)]
+    Choice(#[from] ChoiceError),
     #[error("no account in scope has a completed scan")]
     NothingScanned,
 }
@@ -41,34 +41,18 @@ pub struct Selection {
     pub team: Option<String>,
 }
 
-/// The linked accounts `selection` picks among those `scope` may see; an id or team that
-/// picks nothing is an error, never an empty report.
+/// The linked accounts `selection` picks among those `scope` may see (the compliance page's
+/// rule); an id or team that picks nothing is an error, never an empty report.
 pub async fn chosen_accounts(
     store: &Store,
     scope: &Scope,
     selection: &Selection,
 ) -> Result<Vec<AccountRecord>, ReportsError> {
-    let visible: Vec<_> = store
-        .accounts()
-        .await?
+    let visible = store.accounts_in(scope).await?;
+    let chosen = choose_accounts(&visible, &selection.accounts, selection.team.as_deref())?
         .into_iter()
-        .filter(|a| scope.allows_team(&a.owner_team))
+        .cloned()
         .collect();
-    for id in &selection.accounts {
-        if !visible.iter().any(|a| &a.id == id) {
-            return Err(ReportsError::UnknownAccount(id.clone()));
-        }
-    }
-    let chosen: Vec<_> = visible
-        .into_iter()
-        .filter(|a| selection.accounts.is_empty() || selection.accounts.contains(&a.id))
-        .filter(|a| selection.team.as_ref().is_none_or(|t| &a.owner_team == t))
-        .collect();
-    if let Some(team) = &selection.team
-        && chosen.is_empty()
-    {
-        return Err(ReportsError::UnknownTeam(team.clone()));
-    }
     Ok(chosen)
 }
 

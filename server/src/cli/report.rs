@@ -152,9 +152,7 @@ async fn from_database(args: &ReportArgs) -> anyhow::Result<u8> {
     store.close().await;
     match result {
         Ok(()) => Ok(EXIT_OK),
-        Err(Failure::Reports(
-            e @ (ReportsError::UnknownAccount(_) | ReportsError::UnknownTeam(_)),
-        )) => {
+        Err(Failure::Reports(e @ ReportsError::Choice(_))) => {
             eprintln!("rampart: {e}");
             Ok(EXIT_USAGE)
         }

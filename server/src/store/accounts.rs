@@ -180,3 +180,58 @@ impl Store {
         rows.iter().map(account_from_row).collect()
     }
 }
+
+/// Why a filter of accounts (ids, a team) chooses nothing the user may see. An account or
+/// team outside the user's scope is unknown, exactly like one that does not exist.
+#[derive(Debug, thiserror::Error)]
+pub enum ChoiceError {
+    #[error("account `{0}` is not linked (or not visible to you)")]
+    UnknownAccount(String),
+    #[error("no account of team `{0}` is linked (or visible to you)")]
+    UnknownTeam(String),
+    #[error(
+        "account `{account}` is not an account of team `{team}`: choose all teams, or the account's own team"
+    )]
+    NotInTeam { account: String, team: String },
+}
+
+/// The accounts of `visible` (the user's) that `ids` (empty: every one) and `team` choose,
+/// in their order. The compliance page and the reports choose their accounts with it.
+pub fn choose_accounts<'a>(
+    visible: &'a [AccountRecord],
+    ids: &[String],
+    team: Option<&str>,
+) -> std::result::Result<Vec<&'a AccountRecord>, ChoiceError> {
+    if let Some(id) = ids.iter().find(|id| !visible.iter().any(|a| &a.id == *id)) {
+        return Err(ChoiceError::UnknownAccount(id.clone()));
+    }
+    if let Some(team) = team
+        && !visible.iter().any(|a| a.owner_team == team)
+    {
+        return Err(ChoiceError::UnknownTeam(team.to_owned()));
+    }
+    let chosen: Vec<&AccountRecord> = visible
+        .iter()
+        .filter(|a| ids.is_empty() || ids.contains(&a.id))
+        .filter(|a| team.is_none_or(|t| a.owner_team == t))
+        .collect();
+    match (ids.first(), team) {
+        (Some(account), Some(team)) if chosen.is_empty() => Err(ChoiceError::NotInTeam {
+            account: account.clone(),
+            team: team.to_owned(),
+        }),
+        _ => Ok(chosen),
+    }
+}
+
+impl Store {
+    /// The accounts of `scope`, by name.
+    pub async fn accounts_in(&self, scope: &Scope) -> Result<Vec<AccountRecord>> {
+        Ok(self
+            .accounts()
+            .await?
+            .into_iter()
+            .filter(|a| scope.allows_team(&a.owner_team))
+            .collect())
+    }
+}

@@ -3,6 +3,7 @@
 //! findings and the framework files (`engine/frameworks`). A control whose only failures
 //! are muted is `muted`, neither failed nor passed.
 
+use super::accounts::{ChoiceError, choose_accounts};
 use super::{AccountRecord, Result, Scope, Store, StoreError, scope_condition};
 use rampart_app::model::{ComplianceData, ComplianceQuery, ControlCell, ControlRow};
 use rampart_engine::Status;
@@ -28,14 +29,8 @@ pub struct ComplianceFilter {
 pub enum ComplianceError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("account `{0}` is not linked (or not visible to you)")]
-    UnknownAccount(String),
-    #[error("no account of team `{0}` is linked (or visible to you)")]
-    UnknownTeam(String),
-    #[error(
-        "account `{account}` is not an account of team `{team}`: choose all teams, or the account's own team"
-    )]
-    NotInTeam { account: String, team: String },
+    #[error(transparent)]
+    Choice(#[from] ChoiceError),
 }
 
 fn nonempty(v: &Option<String>) -> Option<String> {
@@ -73,43 +68,12 @@ impl ComplianceFilter {
     fn choose<'a>(
         &self,
         visible: &'a [AccountRecord],
-    ) -> Result<Vec<&'a AccountRecord>, ComplianceError> {
-        if let Some(id) = &self.account
-            && !visible.iter().any(|a| &a.id == id)
-        {
-            return Err(ComplianceError::UnknownAccount(id.clone()));
-        }
-        if let Some(team) = &self.team
-            && !visible.iter().any(|a| &a.owner_team == team)
-        {
-            return Err(ComplianceError::UnknownTeam(team.clone()));
-        }
-        let chosen: Vec<&AccountRecord> = visible
-            .iter()
-            .filter(|a| self.account.as_ref().is_none_or(|id| &a.id == id))
-            .filter(|a| self.team.as_ref().is_none_or(|t| &a.owner_team == t))
-            .collect();
-        match (&self.account, &self.team) {
-            (Some(account), Some(team)) if chosen.is_empty() => Err(ComplianceError::NotInTeam {
-                account: account.clone(),
-                team: team.clone(),
-            }),
-            _ => Ok(chosen),
-        }
+    ) -> Result<Vec<&'a AccountRecord>, ChoiceError> {
+        choose_accounts(visible, self.account.as_slice(), self.team.as_deref())
     }
 }
 
 impl Store {
-    /// The accounts of `scope`, by name.
-    async fn accounts_in(&self, scope: &Scope) -> Result<Vec<AccountRecord>> {
-        Ok(self
-            .accounts()
-            .await?
-            .into_iter()
-            .filter(|a| scope.allows_team(&a.owner_team))
-            .collect())
-    }
-
     /// The status of each control of `framework` in each account of `scope`.
     pub async fn compliance(&self, framework: Framework, scope: &Scope) -> Result<ComplianceData> {
         let visible = self.accounts_in(scope).await?;
@@ -120,7 +84,7 @@ impl Store {
 
     /// The status of each control of the filter's framework in each account of `scope` that
     /// the filter chooses; the summary counts those accounts only. An account or team the
-    /// scope does not show is [`ComplianceError::UnknownAccount`] or `UnknownTeam`.
+    /// scope does not show is [`ChoiceError::UnknownAccount`] or `UnknownTeam`.
     pub async fn compliance_for(
         &self,
         filter: &ComplianceFilter,

@@ -14,7 +14,7 @@ mod sessions;
 mod views;
 
 pub use crate::access::Scope;
-pub use accounts::AccountRecord;
+pub use accounts::{AccountRecord, ChoiceError, choose_accounts};
 pub use audit::{AuditAction, AuditEntry, AuditFilter, AuditOutcome, AuditRecord, MAX_AUDIT_ROWS};
 pub use compliance::{ComplianceError, ComplianceFilter};
 pub use findings::{ExportRow, FindingFilter};

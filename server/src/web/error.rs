@@ -1,7 +1,7 @@
 //! Errors of the web layer: a status and a message for people. Internal details (database
 //! errors) are logged, not shown.
 
-use crate::store::{ComplianceError, StoreError};
+use crate::store::{ChoiceError, ComplianceError, StoreError};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -43,14 +43,22 @@ impl From<StoreError> for WebError {
     }
 }
 
+impl From<ChoiceError> for WebError {
+    fn from(e: ChoiceError) -> Self {
+        match e {
+            ChoiceError::UnknownAccount(_) | ChoiceError::UnknownTeam(_) => {
+                Self::not_found(e.to_string())
+            }
+            ChoiceError::NotInTeam { .. } => Self::bad_request(e.to_string()),
+        }
+    }
+}
+
 impl From<ComplianceError> for WebError {
     fn from(e: ComplianceError) -> Self {
         match e {
             ComplianceError::Store(e) => e.into(),
-            ComplianceError::UnknownAccount(_) | ComplianceError::UnknownTeam(_) => {
-                Self::not_found(e.to_string())
-            }
-            ComplianceError::NotInTeam { .. } => Self::bad_request(e.to_string()),
+            ComplianceError::Choice(e) => e.into(),
         }
     }
 }

@@ -80,7 +80,8 @@ async fn report(
     .map_err(|e| match e {
         ReportsError::Store(e) => WebError::from(e),
         ReportsError::Report(e) => failed(e),
-        other => WebError::not_found(other.to_string()),
+        ReportsError::Choice(e) => WebError::from(e),
+        e @ ReportsError::NothingScanned => WebError::not_found(e.to_string()),
     })?;
     s.audit(
         &a,

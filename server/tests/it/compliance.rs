@@ -10,7 +10,7 @@ use crate::dashboard::{App, Db, PROD, app, open_store_at};
 use rampart::config::ScanDefaults;
 use rampart::ingest::ingest;
 use rampart::store::{
-    AccountRecord, ComplianceError, ComplianceFilter, FindingFilter, Scope, Store,
+    AccountRecord, ChoiceError, ComplianceError, ComplianceFilter, FindingFilter, Scope, Store,
 };
 use rampart::web::{AppState, serve};
 use rampart_app::model::{ComplianceData, ControlRow, FindingQuery};
@@ -298,27 +298,27 @@ async fn a_team_or_account_filter_grids_and_counts_only_its_accounts(db: Db) {
     let web_only = Scope::Teams(["web".to_owned()].into());
     assert!(matches!(
         refused(filter(Some("999999999999"), None), Scope::All).await,
-        ComplianceError::UnknownAccount(id) if id == "999999999999"
+        ComplianceError::Choice(ChoiceError::UnknownAccount(id)) if id == "999999999999"
     ));
     assert!(matches!(
         refused(filter(None, Some("nobody")), Scope::All).await,
-        ComplianceError::UnknownTeam(t) if t == "nobody"
+        ComplianceError::Choice(ChoiceError::UnknownTeam(t)) if t == "nobody"
     ));
     assert!(matches!(
         refused(filter(Some(WEB), Some("data")), Scope::All).await,
-        ComplianceError::NotInTeam { .. }
+        ComplianceError::Choice(ChoiceError::NotInTeam { .. })
     ));
     assert!(matches!(
         refused(filter(Some(DATA), None), web_only.clone()).await,
-        ComplianceError::UnknownAccount(_)
+        ComplianceError::Choice(ChoiceError::UnknownAccount(_))
     ));
     assert!(matches!(
         refused(filter(None, Some("data")), web_only.clone()).await,
-        ComplianceError::UnknownTeam(_)
+        ComplianceError::Choice(ChoiceError::UnknownTeam(_))
     ));
     assert!(matches!(
         refused(filter(Some(WEB), Some("data")), web_only).await,
-        ComplianceError::UnknownTeam(_)
+        ComplianceError::Choice(ChoiceError::UnknownTeam(_))
     ));
 }
 
